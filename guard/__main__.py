@@ -1,0 +1,5 @@
+import sys
+
+from guard.main import main
+
+sys.exit(main())

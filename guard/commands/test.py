@@ -1,0 +1,91 @@
+"""`guard test COMMAND`: decide a command exactly as the hook would, and show why."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import IO, Any, Iterator
+
+from guard import workspace
+from guard.analysis import ASK, DENY, PASS, Decision, analyze
+
+EXIT_CODES = {PASS: 0, DENY: 2, ASK: 3}
+
+
+def run(command: str | None, config: str | None, as_json: bool, source: str | None, out: IO[str] = sys.stdout) -> int:
+    ctx = workspace.context(config, os.environ, os.getcwd())
+    if source is not None:
+        return _run_many(source, ctx, out)
+    assert command is not None
+    decision = analyze(command, ctx)
+    out.write(json.dumps(as_dict(decision)) + "\n" if as_json else render(command, decision))
+    return EXIT_CODES[decision.verdict]
+
+
+def _run_many(source: str, ctx: Any, out: IO[str]) -> int:
+    worst = PASS
+    for number, command, error in _commands(source):
+        if error is not None:
+            out.write(json.dumps({"line": number, "command": None, "decision": "error", "reason": error}) + "\n")
+            continue
+        decision = analyze(command, ctx)
+        out.write(json.dumps({"command": command, **as_dict(decision)}) + "\n")
+        worst = max(worst, decision.verdict, key=[PASS, ASK, DENY].index)
+    return EXIT_CODES[worst]
+
+
+def _commands(source: str) -> Iterator[tuple[int, str, str | None]]:
+    handle = sys.stdin if source == "-" else open(source, encoding="utf-8")
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError as error:
+                yield number, "", f"line {number}: not JSON ({error})"
+                continue
+            if not isinstance(value, str):
+                yield number, "", f"line {number}: expected a JSON string (one command), got {type(value).__name__}"
+                continue
+            yield number, value, None
+
+
+def as_dict(decision: Decision) -> dict[str, Any]:
+    return {
+        "decision": decision.verdict,
+        "reason": decision.reason,
+        "calls": [
+            {
+                "argv": [w.shown for w in c.invocation.argv],
+                "profile": c.profile,
+                "profile_source": c.profile_source,
+                "account": c.account,
+                "service": c.call.service,
+                "operation": c.call.operation,
+                "via": list(c.invocation.via),
+                "findings": [{"rule": f.rule, "decision": f.verdict, "message": f.message} for f in c.findings],
+            }
+            for c in decision.calls
+        ],
+    }
+
+
+def render(command: str, decision: Decision) -> str:
+    lines = [f"{decision.verdict}: {decision.reason}" if decision.reason else f"{decision.verdict}: no aws call found"
+             if not decision.calls else f"{decision.verdict}"]
+    for n, call in enumerate(decision.calls, start=1):
+        lines.append(f"  call {n}: {call.display}")
+        if call.invocation.via:
+            lines.append(f"    via:     {' > '.join(call.invocation.via)}")
+        if call.call.reaches_no_account:
+            lines.append("    reaches no account (help, --version or local listing)")
+            continue
+        lines.append(f"    profile: {call.profile or '(none)'}  (from {call.profile_source})")
+        lines.append(f"    account: {call.account or '(unknown)'}")
+        lines.append(f"    service: {call.call.service or '-'}  operation: {call.call.operation or '-'}")
+        for finding in call.findings:
+            lines.append(f"    {finding.rule} {finding.verdict}: {finding.message}")
+    for problem in decision.problems:
+        lines.append(f"  {problem.rule}: {problem.message}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,89 @@
+"""The `guard` command line: parse arguments, dispatch to guard.commands, map errors to exit codes."""
+from __future__ import annotations
+
+import sys
+from typing import Sequence
+
+from guard.errors import GuardError
+
+USAGE_EXIT = 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["hook"] and not ({"-h", "--help"} & set(args)):
+        return _hook(args[1:])  # the hook runs before every Bash call: skip argparse's import
+    parser = _parser()
+    parsed = parser.parse_args(args)
+    try:
+        return parsed.run(parsed)
+    except GuardError as error:
+        print(f"guard: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _hook(args: list[str]) -> int:
+    from guard.commands import hook
+
+    config = None
+    if args[:1] == ["--config"] and len(args) == 2:
+        config = args[1]
+    elif len(args) == 1 and args[0].startswith("--config="):
+        config = args[0].split("=", 1)[1]
+    elif args:
+        return hook.emit(sys.stdout, "deny", f"guard hook: unexpected arguments {args}; expected [--config FILE]")
+    return hook.run(config)
+
+
+def _parser():  # type: ignore[no-untyped-def]
+    import argparse
+
+    from guard import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="guard", description="Keep an AI coding agent's AWS CLI calls on the right account.")
+    parser.add_argument("--version", action="version", version=f"guard {__version__}")
+    sub = parser.add_subparsers(dest="verb", metavar="COMMAND", required=True)
+    _add_test(sub)
+    _add_hook(sub)
+    return parser
+
+
+def _config(parser) -> None:  # type: ignore[no-untyped-def]
+    parser.add_argument("--config", metavar="FILE", help="policy file (default: $AWS_GUARD_CONFIG, else "
+                        "~/.claude/aws-guard.yaml narrowed by the project's .claude/aws-guard.yaml)")
+
+
+def _add_test(sub) -> None:  # type: ignore[no-untyped-def]
+    p = sub.add_parser("test", help="decide a command as the hook would (dry run)",
+                       description="Decide COMMAND exactly as the hook would, in this directory and environment. "
+                       "Exit 0 pass, 2 deny, 3 ask, 1 the guard could not run.")
+    p.add_argument("command", nargs="?", metavar="COMMAND", help="the shell command, quoted as one argument")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--from", dest="source", metavar="FILE",
+                   help="read one JSON string (a command) per line ('-' for stdin); print one JSON object per line")
+    _config(p)
+
+    def run(a) -> int:  # type: ignore[no-untyped-def]
+        from guard.commands import test
+        from guard.errors import UsageError
+
+        if (a.command is None) == (a.source is None):
+            raise UsageError("test: give either COMMAND or --from FILE")
+        return test.run(a.command, a.config, a.json or a.source is not None, a.source)
+
+    p.set_defaults(run=run)
+
+
+def _add_hook(sub) -> None:  # type: ignore[no-untyped-def]
+    p = sub.add_parser("hook", help="Claude Code PreToolUse hook (reads the event JSON on stdin)",
+                       description="Read a Claude Code PreToolUse event on stdin. Print nothing to let the command "
+                       "run; print a deny or ask decision otherwise. Always exits 0.")
+    _config(p)
+    p.set_defaults(run=lambda a: _hook(["--config", a.config] if a.config else []))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

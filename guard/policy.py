@@ -1,0 +1,235 @@
+"""The policy: its schema, one validating loader, and how files are combined.
+
+A policy says which profiles may be used, for which account, at which access
+level. It is read from YAML (version 1) into immutable records. Unknown keys are
+errors: a misspelt key must never widen the policy.
+
+Where it comes from (first match): `--config FILE`, `$AWS_GUARD_CONFIG`;
+otherwise the user's `~/.claude/aws-guard.yaml` (or, without one, a built-in
+default made from the AWS config), narrowed by the project's
+`.claude/aws-guard.yaml`. A project file can only narrow: a cloned repository
+must not be able to loosen the guard.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
+
+from guard.errors import ConfigError
+
+ACCESS_LEVELS = ("read-only", "ask-write", "read-write")  # from narrowest to widest
+TOP_KEYS = frozenset({"version", "profiles", "denied_accounts", "verify_identity", "wrappers"})
+PROFILE_KEYS = frozenset({"account", "access"})
+USER_FILE = os.path.join("~", ".claude", "aws-guard.yaml")
+PROJECT_FILE = os.path.join(".claude", "aws-guard.yaml")
+
+
+@dataclass(frozen=True)
+class ProfileRule:
+    name: str
+    account: str | None
+    access: str
+    origin: str  # where this rule was written: "file: profiles.NAME" or "built-in default"
+
+
+@dataclass(frozen=True)
+class Policy:
+    profiles: Mapping[str, ProfileRule]
+    denied_accounts: frozenset[str] = frozenset()
+    verify_identity: bool = True
+    wrappers: frozenset[str] = frozenset()
+    sources: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def allowed(self) -> str:
+        return ", ".join(sorted(self.profiles)) or "none"
+
+    def describe(self) -> str:
+        return " narrowed by ".join(self.sources) or "built-in default"
+
+
+def load_file(path: str) -> Policy:
+    """Read and validate one policy file."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: policy file not found") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the policy file: {error.strerror}") from None
+    return parse(text, path)
+
+
+def parse(text: str, path: str) -> Policy:
+    data = _cached_yaml(text, path)
+    return validate(data, path)
+
+
+def _cached_yaml(text: str, path: str) -> Any:
+    """YAML costs ~30 ms to import; a policy already parsed once is read back from JSON."""
+    from guard import cache
+
+    key = cache.digest("policy", text)
+    hit = cache.get("policies", key)
+    if hit is not None:
+        return hit
+    data = _load_yaml(text, path)
+    cache.put("policies", key, data)
+    return data
+
+
+def _load_yaml(text: str, path: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(f"{path}: {where}not valid YAML ({problem})") from None
+
+
+def validate(data: Any, path: str) -> Policy:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping with `version: 1` and `profiles:`, got {_kind(data)}")
+    _no_unknown(data, TOP_KEYS, path, "")
+    if data.get("version") != 1:
+        raise ConfigError(f"{path}: version: expected 1, got {data.get('version')!r}; start the file with `version: 1`")
+    profiles = _profiles(data.get("profiles"), path)
+    denied = _accounts(data.get("denied_accounts", []), path)
+    verify = data.get("verify_identity", True)
+    if not isinstance(verify, bool):
+        raise ConfigError(f"{path}: verify_identity: expected true or false, got {verify!r}")
+    wrappers = _names(data.get("wrappers", []), path, "wrappers")
+    return Policy(profiles, denied, verify, wrappers, (path,))
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "a string", type(None): "nothing"}.get(type(value), repr(value))
+
+
+def _no_unknown(data: dict, known: frozenset[str], path: str, where: str) -> None:
+    for key in data:
+        if key not in known:
+            hint = ", ".join(sorted(known))
+            raise ConfigError(f"{path}: {where}{key}: unknown key (known keys: {hint}); "
+                              "unknown keys are errors so that a typo never widens the policy")
+
+
+def _profiles(data: Any, path: str) -> Mapping[str, ProfileRule]:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: profiles: expected a mapping of profile names, got {_kind(data)}")
+    out: dict[str, ProfileRule] = {}
+    for name, body in data.items():
+        where = f"profiles.{name}"
+        if not isinstance(body, dict):
+            raise ConfigError(f"{path}: {where}: expected a mapping like {{account: \"111111111111\", access: read-only}}, "
+                              f"got {_kind(body)}")
+        _no_unknown(body, PROFILE_KEYS, path, where + ".")
+        account = _account(body.get("account"), path, where + ".account")
+        access = body.get("access", "read-only")
+        if access not in ACCESS_LEVELS:
+            raise ConfigError(f"{path}: {where}.access: expected one of {', '.join(ACCESS_LEVELS)}, got {access!r}")
+        out[str(name)] = ProfileRule(str(name), account, access, f"{path}: {where}")
+    return MappingProxyType(out)
+
+
+def _account(value: Any, path: str, where: str) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ConfigError(f"{path}: {where}: write the account id in quotes (\"{value:012d}\"): "
+                          "as a number it loses leading zeros")
+    if not isinstance(value, str) or len(value) != 12 or not value.isdigit():
+        raise ConfigError(f"{path}: {where}: expected 12 digits, got {value!r}")
+    return value
+
+
+def _accounts(data: Any, path: str) -> frozenset[str]:
+    if not isinstance(data, list):
+        raise ConfigError(f"{path}: denied_accounts: expected a list of 12-digit account ids, got {_kind(data)}")
+    return frozenset(_account(v, path, f"denied_accounts[{i}]") for i, v in enumerate(data))
+
+
+def _names(data: Any, path: str, where: str) -> frozenset[str]:
+    if not isinstance(data, list) or not all(isinstance(v, str) and v and "/" not in v for v in data):
+        raise ConfigError(f"{path}: {where}: expected a list of command names, got {data!r}")
+    return frozenset(data)
+
+
+# -- where the policy comes from ----------------------------------------------------
+
+
+def default_policy(names: list[str], account_of: Callable[[str], str | None]) -> Policy:
+    """No policy file: every profile of the AWS config, ask-write, identity verified."""
+    rules = {n: ProfileRule(n, account_of(n), "ask-write", "built-in default") for n in names}
+    return Policy(MappingProxyType(rules), sources=("built-in default",))
+
+
+def narrow(base: Policy, project: Policy) -> Policy:
+    """The project's policy, cut down to what the user's policy allows."""
+    notes: list[str] = list(base.notes)
+    rules: dict[str, ProfileRule] = {}
+    for name, rule in project.profiles.items():
+        allowed = base.profiles.get(name)
+        if allowed is None:
+            notes.append(f"{rule.origin}: ignored: a project policy cannot add a profile the user's policy lacks")
+        elif allowed.account is not None and rule.account != allowed.account:
+            notes.append(f"{rule.origin}: ignored: account {rule.account} differs from the user's {allowed.account}")
+        else:
+            rules[name] = replace(rule, access=_narrower(rule.access, allowed.access))
+    return Policy(MappingProxyType(rules), base.denied_accounts | project.denied_accounts,
+                  base.verify_identity or project.verify_identity, base.wrappers | project.wrappers,
+                  base.sources + project.sources, tuple(notes))
+
+
+def _narrower(a: str, b: str) -> str:
+    return min(a, b, key=ACCESS_LEVELS.index)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Which files make the policy: an explicit one, or user plus project."""
+
+    explicit: str | None = None
+    user: str | None = None
+    project: str | None = None
+
+
+def locate(explicit: str | None, env: Mapping[str, str], cwd: str) -> Location:
+    if explicit:
+        return Location(explicit=explicit)
+    if env.get("AWS_GUARD_CONFIG"):
+        return Location(explicit=env["AWS_GUARD_CONFIG"])
+    home = env.get("HOME") or os.path.expanduser("~")
+    user = os.path.join(home, ".claude", "aws-guard.yaml")
+    project = os.path.join(project_root(env, cwd), PROJECT_FILE)
+    return Location(user=user if os.path.isfile(user) else None,
+                    project=project if os.path.isfile(project) and project != user else None)
+
+
+def project_root(env: Mapping[str, str], cwd: str) -> str:
+    """Claude Code gives CLAUDE_PROJECT_DIR; otherwise the git top level, else cwd."""
+    if env.get("CLAUDE_PROJECT_DIR"):
+        return env["CLAUDE_PROJECT_DIR"]
+    here = os.path.abspath(cwd)
+    while True:
+        if os.path.exists(os.path.join(here, ".git")):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return os.path.abspath(cwd)
+        here = parent
+
+
+def load(location: Location, default: Callable[[], Policy]) -> Policy:
+    if location.explicit:
+        return load_file(location.explicit)
+    base = load_file(location.user) if location.user else default()
+    if location.project:
+        return narrow(base, load_file(location.project))
+    return base
+

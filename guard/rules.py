@@ -1,0 +1,289 @@
+"""The rules, one small function each, registered in one list.
+
+Each rule has a stable id, a one-line title, and example commands beside it:
+`bad` ones the rule must flag (with the verdict it gives), `good` ones it must
+not. One parametrised test (tests/test_rules.py) runs every example against
+the seed setting (guard/testing fixtures), so a rule and its evidence stay
+together. AG0xx rules come from the shell scan (guard.shell.scan), AG1xx are
+about which profile a call uses, AG2xx about accounts, AG3xx about access,
+AG4xx about identity.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from guard import access
+from guard.analysis import ASK, DENY, CallInfo, Context, Finding
+
+IDENTITY_VARS = (
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+    "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_DATA_PATH", "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+)
+Check = Callable[[CallInfo, Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Example:
+    command: str
+    verdict: str  # what the whole command gets: "pass", "ask" or "deny"
+    env: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    check: Check | None  # None: raised by the shell scan, not per call
+    bad: tuple[Example, ...]
+    good: tuple[Example, ...]
+
+
+def _find(rule: str, verdict: str, message: str) -> list[Finding]:
+    return [Finding(rule, verdict, message)]
+
+
+def _add_profile_hint(info: CallInfo, ctx: Context) -> str:
+    return f"add --profile NAME to `{info.display}` (allowed: {ctx.policy.allowed()})"
+
+
+# -- AG1xx: which profile --------------------------------------------------------------
+
+
+def no_explicit_profile(info: CallInfo, ctx: Context) -> list[Finding]:
+    if info.profile is None:
+        return _find("AG101", DENY, f"the aws call names no profile: {_add_profile_hint(info, ctx)}")
+    if info.profile_source.endswith("(environment)"):
+        return _find("AG101", DENY, f"`{info.display}` would use {info.profile_source.split()[0]}={info.profile} "
+                     f"inherited from Claude Code's environment; name it explicitly: add --profile {info.profile}")
+    return []
+
+
+def computed_profile(info: CallInfo, ctx: Context) -> list[Finding]:
+    word = info.profile_word
+    if word is not None and not word.literal:
+        return _find("AG102", DENY, f"the profile `{word.text}` is computed at run time, so the guard cannot "
+                     f"check it; write it literally ({_add_profile_hint(info, ctx)})")
+    return []
+
+
+def ambiguous_profile(info: CallInfo, ctx: Context) -> list[Finding]:
+    if info.profile_source == "--profile":
+        return []
+    a, _ = info.env("AWS_PROFILE", ctx.env)
+    b, _ = info.env("AWS_DEFAULT_PROFILE", ctx.env)
+    if a is not None and b is not None and a.value and b.value and a.value != b.value:
+        return _find("AG103", DENY, f"AWS_PROFILE={a.shown} and AWS_DEFAULT_PROFILE={b.shown} disagree (CLI v2 "
+                     "uses the first, v1 and boto3 the second); use --profile instead")
+    return []
+
+
+def env_keys_win(info: CallInfo, ctx: Context) -> list[Finding]:
+    """AWS_PROFILE does not switch off environment keys; --profile does (botocore credential chain)."""
+    if info.profile is None or info.profile_source == "--profile":
+        return []
+    key, _ = info.env("AWS_ACCESS_KEY_ID", ctx.env)
+    if key is not None and key.value != "":
+        return _find("AG104", DENY, f"AWS_ACCESS_KEY_ID is set, so `{info.display}` would run on those keys, not "
+                     f"on profile {info.profile}: use --profile {info.profile} instead of {info.profile_source.split()[0]}")
+    return []
+
+
+def identity_variables(info: CallInfo, ctx: Context) -> list[Finding]:
+    names = [n for n, c in info.invocation.env if n in IDENTITY_VARS and c.value is not None]
+    if names:
+        listed = ", ".join(dict.fromkeys(names))
+        return _find("AG105", DENY, f"`{info.display}` sets {listed} on the command line, which re-points the "
+                     "identity the call runs as; use a declared profile with --profile")
+    return []
+
+
+def computed_argument(info: CallInfo, ctx: Context) -> list[Finding]:
+    """A word computed at run time could turn into `--profile other` (argparse reads it anywhere)."""
+    argv = info.invocation.argv
+    for i, word in enumerate(argv[1:], start=1):
+        if word.literal or word.prefix[:1] not in ("", "-"):
+            continue
+        previous = argv[i - 1].value or ""
+        if previous.startswith("-") and "=" not in previous and i > 1:
+            continue  # the value of an option: argparse will not read it as an option
+        return _find("AG106", DENY, f"`{word.text}` in `{info.display}` is computed at run time and could become "
+                     "an option such as --profile; give it a literal start (e.g. \"s3://$B\") or write it out")
+    return []
+
+
+def cli_rejects(info: CallInfo, ctx: Context) -> list[Finding]:
+    if info.call.error:
+        return _find("AG107", DENY, f"`{info.display}`: {info.call.error}")
+    return []
+
+
+def other_user(info: CallInfo, ctx: Context) -> list[Finding]:
+    if any(v.split()[0] in ("sudo", "doas") for v in info.invocation.via):
+        return _find("AG108", DENY, f"`{info.display}` runs under sudo, with another user's AWS configuration the "
+                     "guard cannot check; run aws as yourself")
+    return []
+
+
+# -- AG2xx: accounts --------------------------------------------------------------------
+
+
+def undeclared_profile(info: CallInfo, ctx: Context) -> list[Finding]:
+    if info.profile is not None and info.profile not in ctx.policy.profiles:
+        return _find("AG201", DENY, f"profile {info.profile} is not allowed by the policy ({ctx.policy.describe()}); "
+                     f"allowed: {ctx.policy.allowed()}")
+    return []
+
+
+def unconfigured_profile(info: CallInfo, ctx: Context) -> list[Finding]:
+    if info.profile is not None and info.profile in ctx.policy.profiles and info.profile not in ctx.aws.profiles:
+        return _find("AG202", DENY, f"profile {info.profile} is not defined in {ctx.aws.config_file} or "
+                     f"{ctx.aws.credentials_file}")
+    return []
+
+
+def denied_account(info: CallInfo, ctx: Context) -> list[Finding]:
+    rule = ctx.policy.profiles.get(info.profile or "")
+    resolved = ctx.aws.resolve(info.profile) if info.profile else None
+    accounts = {a for a in (rule and rule.account, resolved and resolved.account) if a}
+    hit = sorted(accounts & ctx.policy.denied_accounts)
+    if hit:
+        return _find("AG203", DENY, f"profile {info.profile} reaches account {hit[0]}, which the policy denies")
+    return []
+
+
+def account_mismatch(info: CallInfo, ctx: Context) -> list[Finding]:
+    rule = ctx.policy.profiles.get(info.profile or "")
+    resolved = ctx.aws.resolve(info.profile) if info.profile else None
+    if rule is None or resolved is None:
+        return []
+    if resolved.loop:
+        chain = " -> ".join(p.name for p in resolved.chain) + f" -> {resolved.chain[-1].get('source_profile')}"
+        return _find("AG204", DENY, f"profile {info.profile} has a source_profile loop ({chain}) in {ctx.aws.config_file}")
+    info.account = rule.account or resolved.account
+    if rule.account and resolved.account and resolved.account != rule.account:
+        return _find("AG204", DENY, f"profile {info.profile} is declared for account {rule.account}, but its "
+                     f"{resolved.account_from} in {ctx.aws.config_file} points at {resolved.account}")
+    return []
+
+
+# -- AG3xx: access -------------------------------------------------------------------------
+
+
+def access_level(info: CallInfo, ctx: Context) -> list[Finding]:
+    rule = ctx.policy.profiles.get(info.profile or "")
+    if rule is None or access.classify(info.call) != access.WRITE:
+        return []
+    what = access.describe(info.call)
+    if rule.access == "read-only":
+        return _find("AG301", DENY, f"`{what}` may change something, and profile {info.profile} is read-only "
+                     f"({rule.origin})")
+    if rule.access == "ask-write":
+        return _find("AG301", ASK, f"`{what}` may change something in account {rule.account or '?'}: profile "
+                     f"{info.profile} asks before writes ({rule.origin})")
+    return []
+
+
+# -- AG4xx: identity --------------------------------------------------------------------------
+
+
+def identity(info: CallInfo, ctx: Context) -> list[Finding]:
+    if not ctx.policy.verify_identity:
+        return []
+    if ctx.verifier is None:
+        return _find("AG401", DENY, f"the policy asks to verify the identity of profile {info.profile} with STS, "
+                     "and verification is not available here; set `verify_identity: false` for static checks only")
+    return list(ctx.verifier(info, ctx))
+
+
+def _ex(command: str, verdict: str = DENY, **env: str) -> Example:
+    return Example(command, verdict, tuple(env.items()))
+
+
+SCAN_RULES: tuple[Rule, ...] = (
+    Rule("AG001", "no shell parser can read a command that mentions aws", None,
+         (_ex("aws s3 ls --profile CustomerA 'unterminated"), _ex("if aws s3 ls --profile CustomerA; then")),
+         (_ex("echo 'unterminated", "pass"),)),
+    Rule("AG002", "the two parsers find different aws calls", None,
+         (_ex("$'\\x61ws' s3 ls --profile CustomerA"),),
+         (_ex("aws s3 ls --profile CustomerA | grep x", "pass"),)),
+    Rule("AG003", "a command name or script computed at run time, in a command that mentions aws", None,
+         (_ex("$(echo aws) s3 ls --profile CustomerA"), _ex("${X:-aws} s3 ls"), _ex("x=aws; $x s3 ls"),
+          _ex('bash -c "$CMD" # aws')),
+         (_ex("$EDITOR notes.txt", "pass"), _ex("echo aws s3 ls", "pass"))),
+)
+
+CALL_RULES: tuple[Rule, ...] = (
+    Rule("AG101", "the call names no profile explicitly", no_explicit_profile,
+         (_ex("aws s3 ls"), _ex("cd /tmp && aws s3 ls | head"), _ex("aws s3 ls", AWS_PROFILE="CustomerA"),
+          _ex("aws s3 ls --profile ''")),
+         (_ex("aws s3 ls --profile CustomerA", "pass"), _ex("AWS_PROFILE=CustomerA aws s3 ls", "pass"),
+          _ex("aws --version", "pass"), _ex("aws s3 help", "pass"), _ex("aws configure list-profiles", "pass"))),
+    Rule("AG102", "the profile is computed at run time", computed_profile,
+         (_ex('aws s3 ls --profile "$P"'), _ex("AWS_PROFILE=$(cat p) aws s3 ls")),
+         (_ex("aws s3 ls --profile 'CustomerA'", "pass"),)),
+    Rule("AG103", "AWS_PROFILE and AWS_DEFAULT_PROFILE disagree", ambiguous_profile,
+         (_ex("AWS_PROFILE=CustomerA AWS_DEFAULT_PROFILE=default aws s3 ls"),),
+         (_ex("AWS_PROFILE=CustomerA AWS_DEFAULT_PROFILE=CustomerA aws s3 ls", "pass"),
+          _ex("AWS_DEFAULT_PROFILE=default aws s3 ls --profile CustomerA", "pass"))),
+    Rule("AG104", "environment keys beat AWS_PROFILE", env_keys_win,
+         (_ex("AWS_PROFILE=CustomerA aws s3 ls", AWS_ACCESS_KEY_ID="AKIAEXAMPLE"),),
+         (_ex("aws s3 ls --profile CustomerA", "pass", AWS_ACCESS_KEY_ID="AKIAEXAMPLE"),)),
+    Rule("AG105", "the command line sets identity variables", identity_variables,
+         (_ex("AWS_ACCESS_KEY_ID=AKIA1 AWS_SECRET_ACCESS_KEY=x aws s3 ls --profile CustomerA"),
+          _ex("env AWS_CONFIG_FILE=/tmp/c aws s3 ls --profile CustomerA"),
+          _ex("export AWS_SHARED_CREDENTIALS_FILE=/tmp/c; aws s3 ls --profile CustomerA")),
+         (_ex("AWS_REGION=eu-west-1 aws s3 ls --profile CustomerA", "pass"),)),
+    Rule("AG106", "a computed argument could become --profile", computed_argument,
+         (_ex('aws s3 ls $ARGS --profile CustomerA'), _ex("ls | xargs aws s3 ls --profile CustomerA")),
+         (_ex('aws s3 ls "s3://$BUCKET/" --profile CustomerA', "pass"),
+          _ex('aws ec2 describe-instances --region "$R" --profile CustomerA', "pass"),
+          _ex("find . -exec aws s3 ls {} --profile CustomerA \\;", "pass"))),
+    Rule("AG107", "the AWS CLI would reject the arguments", cli_rejects,
+         (_ex("aws s3 ls --profile"), _ex("aws s3 ls --profile --region x")),
+         (_ex("aws s3 ls --profile=CustomerA", "pass"),)),
+    Rule("AG108", "aws under sudo runs with another user's configuration", other_user,
+         (_ex("sudo aws s3 ls --profile CustomerA"),),
+         (_ex("timeout 10 aws s3 ls --profile CustomerA", "pass"),)),
+    Rule("AG201", "the profile is not in the policy", undeclared_profile,
+         (_ex("aws s3 ls --profile Other"), _ex("aws s3 ls --profile CustomerA --profile Other")),
+         (_ex("aws s3 ls --prof CustomerA", "pass"),)),
+    Rule("AG202", "the profile is not in the AWS config", unconfigured_profile,
+         (_ex("aws s3 ls --profile Ghost"),),
+         (_ex("aws s3 ls --profile default", "pass"),)),
+    Rule("AG203", "the account is denied", denied_account,
+         (_ex("aws s3 ls --profile Prod"),),
+         (_ex("aws s3 ls --profile CustomerA", "pass"),)),
+    Rule("AG204", "the AWS config points the profile at another account", account_mismatch,
+         (_ex("aws s3 ls --profile Drifted"), _ex("aws s3 ls --profile Loop")),
+         (_ex("aws s3 ls --profile CustomerA", "pass"),)),
+    Rule("AG301", "the operation exceeds the profile's access", access_level,
+         (_ex("aws s3 rm s3://b/k --profile CustomerA"), _ex("aws ec2 run-instances --profile CustomerA"),
+          _ex("aws s3 cp ./f s3://b/f --profile CustomerA"), _ex("aws s3 rb s3://b --profile Asker", ASK)),
+         (_ex("aws ec2 describe-instances --profile CustomerA", "pass"),
+          _ex("aws s3 cp s3://b/f ./f --profile CustomerA", "pass"),
+          _ex("aws s3 rb s3://b --profile Writer", "pass"))),
+    Rule("AG401", "identity verification is asked for but not available", identity, (), ()),
+)
+
+RULES: tuple[Rule, ...] = SCAN_RULES + CALL_RULES
+
+
+def check_call(info: CallInfo, ctx: Context) -> list[Finding]:
+    """Run the call rules in stages: a later stage only runs when the earlier ones found nothing to deny.
+
+    Without a checkable profile the account rules have nothing to say, and a
+    call already denied needs no STS round trip.
+    """
+    if info.call.reaches_no_account and not info.call.error:
+        return []
+    found: list[Finding] = []
+    for stage in ("AG1", "AG2", "AG3", "AG4"):
+        for rule in CALL_RULES:
+            if rule.id.startswith(stage) and rule.check is not None:
+                found.extend(rule.check(info, ctx))
+        if any(f.verdict == DENY for f in found):
+            break
+    return found

@@ -1,0 +1,201 @@
+"""The second opinion: bashlex, turned into the same records as tree-sitter's.
+
+bashlex is an independent implementation of bash's grammar (a port of bash's
+own yacc parser). It fails on many modern idioms, so it is only asked where
+tree-sitter reports errors and to cross-check commands that hold an aws call.
+Its import is slow (it rebuilds LR tables), so guard.shell.bashlex_loader
+serves it from a cache where it can.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from guard.shell.model import Command, ParseResult, Stdin, Word
+
+_DECLARE = frozenset({"export", "declare", "typeset", "local", "readonly"})
+_SCOPED = frozenset({"commandsubstitution", "processsubstitution"})
+
+
+def _bashlex() -> Any:
+    try:
+        from guard.shell.bashlex_loader import load_bashlex
+    except ImportError:  # pragma: no cover - the loader ships with the package
+        import bashlex
+
+        return bashlex
+    return load_bashlex()
+
+
+def parse(text: str) -> ParseResult:
+    bashlex = _bashlex()
+    try:
+        trees = bashlex.parse(text)
+    except Exception as error:  # bashlex raises several error types, and some bugs as plain errors
+        return ParseResult(error=f"{type(error).__name__}: {error}", backend="bashlex")
+    walker = _Walker(text)
+    for tree in trees:
+        walker.visit(tree, ())
+    return ParseResult(commands=tuple(walker.commands), backend="bashlex")
+
+
+class _Walker:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.commands: list[Command] = []
+        self._next_scope = 0
+
+    def _new_scope(self, scope: tuple[int, ...]) -> tuple[int, ...]:
+        self._next_scope += 1
+        return scope + (self._next_scope,)
+
+    def _line(self, node: Any) -> int:
+        return self.text.count("\n", 0, node.pos[0]) + 1
+
+    def visit(self, node: Any, scope: tuple[int, ...], stdin: Stdin | None = None) -> Command | None:
+        kind = node.kind
+        if kind == "command":
+            return self._command(node, scope, stdin)
+        if kind == "pipeline":
+            self._pipeline(node, scope)
+        elif kind == "compound" and node.list and getattr(node.list[0], "word", "") == "(":
+            self._children(node, self._new_scope(scope))
+        elif kind in _SCOPED:
+            self.visit(node.command, self._new_scope(scope))
+        else:
+            self._children(node, scope)
+        return None
+
+    def _children(self, node: Any, scope: tuple[int, ...]) -> None:
+        for child in _child_nodes(node):
+            self.visit(child, scope)
+
+    def _pipeline(self, node: Any, scope: tuple[int, ...]) -> None:
+        producer: Command | None = None
+        first = True
+        for part in node.parts:
+            if part.kind == "pipe":
+                continue
+            stdin = None if first else Stdin(source="pipe", producer=producer)
+            producer = self.visit(part, self._new_scope(scope), stdin)
+            first = False
+
+    def _command(self, node: Any, scope: tuple[int, ...], stdin: Stdin | None) -> Command:
+        words: list[Word] = []
+        assignments: list[tuple[str, Word]] = []
+        for part in node.parts:
+            if part.kind == "assignment" and not words:
+                assignments.append(_split_assignment(self._word(part)))
+            elif part.kind in ("word", "assignment"):
+                words.append(self._word(part))
+            elif part.kind == "redirect":
+                stdin = self._stdin(part) or stdin
+        command = self._make(words, assignments, scope, stdin, self._line(node))
+        self.commands.append(command)
+        for part in node.parts:  # substitutions inside words and heredocs run too
+            self._substitutions(part, scope)
+        return command
+
+    def _make(self, words: list[Word], assignments: list[tuple[str, Word]], scope: tuple[int, ...],
+              stdin: Stdin | None, line: int) -> Command:
+        if words and words[0].value in _DECLARE:
+            split = [_split_assignment(w) for w in words[1:] if w.value is None or "=" in w.value]
+            rest = [w for w in words[1:] if not (w.value is None or "=" in w.value)]
+            return Command(tuple([words[0]] + rest), tuple(split), scope, kind="assign", line=line)
+        if words and words[0].value == "unset":
+            return Command(tuple(words[1:]), (), scope, kind="unset", line=line)
+        if not words and assignments:
+            return Command((), tuple(assignments), scope, kind="assign", line=line)
+        return Command(tuple(words), tuple(assignments), scope, stdin, line=line)
+
+    def _substitutions(self, node: Any, scope: tuple[int, ...]) -> None:
+        if node.kind in _SCOPED:
+            self.visit(node, scope)
+            return
+        if node.kind == "redirect" and getattr(node, "heredoc", None) is not None:
+            self._heredoc_substitutions(node, scope)
+        for child in _child_nodes(node):
+            self._substitutions(child, scope)
+
+    def _heredoc_substitutions(self, redirect: Any, scope: tuple[int, ...]) -> None:
+        """bashlex keeps heredoc bodies as text; an unquoted body runs its $( ) and ` `."""
+        if _quoted_delimiter(self.text, redirect):
+            return
+        body = _heredoc_text(redirect.heredoc.value)
+        if "$(" not in body and "`" not in body:
+            return
+        inner = parse('"' + body.replace("\\", "\\\\").replace('"', '\\"').replace("\\\\$", "\\$") + '"')
+        for command in inner.commands:
+            self.commands.append(Command(command.words, command.assignments, scope + command.scope,
+                                         command.stdin, command.kind, self._line(redirect)))
+
+    def _stdin(self, redirect: Any) -> Stdin | None:
+        kind = redirect.type
+        if kind in ("<<", "<<-") and getattr(redirect, "heredoc", None) is not None:
+            return Stdin(source="heredoc", text=_heredoc_text(redirect.heredoc.value))
+        if kind == "<<<":
+            word = self._word(redirect.output)
+            return Stdin(source="herestring", text=word.value)
+        if kind == "<":
+            return Stdin(source="file")
+        return None
+
+    def _word(self, node: Any) -> Word:
+        raw = self.text[node.pos[0]:node.pos[1]]
+        parts = [p for p in (getattr(node, "parts", None) or []) if p.kind != "tilde"]
+        if parts or _pattern(raw):
+            prefix = self.text[node.pos[0]:parts[0].pos[0]] if parts else ""
+            return Word(raw, None, prefix.replace('"', "").replace("'", ""))
+        return Word(raw, node.word, node.word)
+
+
+def _child_nodes(node: Any) -> list[Any]:
+    out: list[Any] = []
+    for attr in ("parts", "list"):
+        out.extend(getattr(node, attr, None) or [])
+    for attr in ("command", "output"):
+        child = getattr(node, attr, None)
+        if child is not None and hasattr(child, "kind"):
+            out.append(child)
+    return out
+
+
+def _split_assignment(word: Word) -> tuple[str, Word]:
+    source = word.value if word.value is not None else word.text
+    name, _, value = source.partition("=")
+    if word.value is None:
+        return name, Word(value, None, "")
+    return name, Word(value, value, value)
+
+
+def _heredoc_text(value: str) -> str:
+    """bashlex's heredoc value ends with the delimiter line; drop it."""
+    body, _, _ = value.rpartition("\n")
+    return body + "\n" if body else ""
+
+
+def _quoted_delimiter(text: str, redirect: Any) -> bool:
+    output = text[redirect.output.pos[0]:redirect.output.pos[1]]
+    return any(q in output for q in ("'", '"', "\\"))
+
+
+def _pattern(raw: str) -> bool:
+    """An unquoted glob character or brace expansion: the word depends on run time."""
+    quote = ""
+    escaped = False
+    brace = 0
+    for ch in raw:
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "*?[":
+            return True
+        elif ch == "{":
+            brace += 1
+        elif ch == "," and brace:
+            return True
+    return False

@@ -1,0 +1,111 @@
+"""What the shell parsers hand to the rest of the guard: words, commands, stdin.
+
+Both parser back ends (tree-sitter-bash and bashlex) produce these records, so
+everything downstream (wrappers, recursion into `bash -c`, the AWS CLI rules) is
+written once and the two back ends can be compared call for call.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Word:
+    """One shell word.
+
+    `value` is the word after quote removal, or None when part of it is only
+    known at run time (an expansion, a command substitution, a glob or brace
+    expansion). `prefix` is the literal text before the first run-time part: it
+    tells whether a computed word could start with `-` and so act as an option.
+    """
+
+    text: str
+    value: str | None
+    prefix: str = ""
+
+    @property
+    def literal(self) -> bool:
+        return self.value is not None
+
+    @property
+    def shown(self) -> str:
+        return self.value if self.value is not None else self.text
+
+
+def lit(value: str) -> Word:
+    """A word known in full: used for words the guard makes itself (`env -S` splits)."""
+    return Word(text=value, value=value, prefix=value)
+
+
+@dataclass(frozen=True)
+class Stdin:
+    """What a command reads on standard input, when the command line says.
+
+    `text` is a heredoc body or here-string; `producer` is the command on the
+    left of a pipe. Both None: a file or something else the guard cannot see.
+    """
+
+    source: str  # "heredoc" | "herestring" | "pipe" | "file"
+    text: str | None = None
+    producer: "Command | None" = None
+
+
+@dataclass(frozen=True)
+class Command:
+    """A simple command, a bare assignment, an export/declare or an unset.
+
+    `scope` is the path of subshells the command runs in: an `export` reaches
+    the later commands whose scope starts with its own (bash runs `( )`, `$( )`
+    and each pipeline element in a subshell).
+    """
+
+    words: tuple[Word, ...]
+    assignments: tuple[tuple[str, Word], ...] = ()
+    scope: tuple[int, ...] = ()
+    stdin: Stdin | None = None
+    kind: str = "simple"  # "simple" | "assign" (export, declare, NAME=v) | "unset"
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """The commands one back end found, or why it could not parse."""
+
+    commands: tuple[Command, ...] = ()
+    error: str | None = None
+    backend: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class EnvChange:
+    """How the command line changes one environment variable for a call."""
+
+    value: Word | None  # None: unset
+    how: str  # "inline" | "export" | "env" (the env wrapper)
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """A program the command line would start, after looking through wrappers.
+
+    `argv[0]` is the program word. `env` holds the changes the command text
+    makes to the environment of this program; `env_cleared` means `env -i`.
+    `via` lists the wrappers and shells it was found through, for messages.
+    """
+
+    argv: tuple[Word, ...]
+    env: tuple[tuple[str, EnvChange], ...] = ()
+    env_cleared: bool = False
+    via: tuple[str, ...] = ()
+    line: int = 1
+    extra: tuple[str, ...] = field(default=())  # notes such as "xargs appends arguments"
+
+    def env_value(self, name: str) -> EnvChange | None:
+        for key, change in reversed(self.env):
+            if key == name:
+                return change
+        return None

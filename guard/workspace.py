@@ -1,0 +1,48 @@
+"""The edge where the guard meets the machine: files, environment, policy lookup.
+
+`context()` wires the pure core (guard.analysis) to real loaders. Nothing is
+read until a decision needs it: a command with no aws call never opens the
+policy or the AWS config.
+"""
+from __future__ import annotations
+
+import os
+from typing import Mapping
+
+from guard import policy as policies
+from guard import profiles
+from guard.analysis import Context
+
+# Claude Code tells hooks how it was started; the SDK and `claude -p` entry points have nobody to ask.
+NON_INTERACTIVE_ENTRYPOINTS = ("sdk-cli", "sdk-ts", "sdk-py", "sdk")
+
+
+def context(config: str | None, env: Mapping[str, str], cwd: str, permission_mode: str = "default",
+            interactive: bool | None = None) -> Context:
+    env = dict(env)
+    location = policies.locate(config, env, cwd)
+
+    def load_aws() -> profiles.AwsConfig:
+        return profiles.load(env)
+
+    def load_policy() -> policies.Policy:
+        return policies.load(location, lambda: _default(ctx))
+
+    if interactive is None:
+        interactive = env.get("CLAUDE_CODE_ENTRYPOINT", "cli") not in NON_INTERACTIVE_ENTRYPOINTS
+    ctx = Context(env, load_policy, load_aws, permission_mode, interactive, verifier=None)
+    return ctx
+
+
+def _default(ctx: Context) -> policies.Policy:
+    aws = ctx.aws
+
+    def account_of(name: str) -> str | None:
+        resolved = aws.resolve(name)
+        return resolved.account if resolved else None
+
+    return policies.default_policy(aws.names(), account_of)
+
+
+def cwd_or(path: str | None) -> str:
+    return path if path and os.path.isdir(path) else os.getcwd()
