@@ -279,12 +279,15 @@ def _prefix(node: Any) -> str:
     if node.type == "word":
         value, _ = unescape_unquoted(_text(node))
         return value.split("*")[0].split("?")[0].split("[")[0]
-    children = node.children if node.type in ("concatenation", "string") else []
+    if node.type not in ("concatenation", "string"):
+        return ""
     out: list[str] = []
-    for child in children:
-        parts = _literal_parts(child) if child.type != '"' else [""]
+    for child in node.children:
+        if child.type == '"':
+            continue
+        parts = [unescape_double(_text(child))] if child.type == "string_content" else _literal_parts(child)
         if parts is None:
-            out.append(_prefix(child) if child.type in ("word", "string") else "")
+            out.append(_prefix(child))
             break
         out.extend(parts)
     return "".join(out)
