@@ -22,6 +22,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # never a traceback for the user; say what broke
+        print(f"guard: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
 
 
 def _hook(args: list[str]) -> int:

@@ -39,6 +39,13 @@ def scan(text: str, extra_wrappers: frozenset[str] = frozenset()) -> Scan:
     """The aws calls in `text`; text that cannot mention aws is not parsed at all."""
     if not mentions_aws(text):
         return Scan()
+    try:
+        return _scan(text, extra_wrappers)
+    except RecursionError:
+        return Scan(problems=[Problem("AG001", "the command is nested too deeply for the guard to check")])
+
+
+def _scan(text: str, extra_wrappers: frozenset[str]) -> Scan:
     primary = tsparse.parse(text)
     if primary.ok:
         found = _extract(primary, text, _parse_with_fallback, extra_wrappers)

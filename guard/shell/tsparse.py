@@ -139,7 +139,10 @@ class _Walker:
             elif child.type == "herestring_redirect":
                 stdin = _herestring(child)
         command = self._emit(Command(tuple(words), tuple(assignments), scope, stdin, line=node.start_point[0] + 1))
-        self.visit_children(node, scope)  # substitutions inside the words run too
+        for child in node.children:  # substitutions inside the words and values run too
+            inner = child.child_by_field_name("value") if child.type == "variable_assignment" else child
+            if inner is not None:
+                self.visit(inner, scope)
         return command
 
     def _redirected(self, node: Any, scope: tuple[int, ...], stdin: Stdin | None) -> Command | None:

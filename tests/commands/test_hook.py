@@ -1,0 +1,110 @@
+"""`guard hook` as Claude Code runs it: a separate process, the event JSON on stdin."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.testing import Home, guard, hook_event
+
+
+def _decision(stdout: str) -> dict:
+    out = json.loads(stdout)["hookSpecificOutput"]
+    assert out["hookEventName"] == "PreToolUse"
+    return out
+
+
+def run_hook(home: Home, event: str, *args: str, **env: str):
+    result = guard("hook", *args, env=dict(home.env, **env), stdin=event)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return result
+
+
+@pytest.mark.parametrize("command", ["git status", "npm test", "grep -rn aws src/ | head", "echo 'aws s3 ls'",
+                                     "git commit -m \"$(cat <<'EOF'\nmention aws s3 ls here\nEOF\n)\""])
+def test_commands_without_aws_calls_pass_silently(home: Home, rules_policy: Path, command: str) -> None:
+    result = run_hook(home, hook_event(command), "--config", str(rules_policy))
+    assert result.stdout == ""
+
+
+def test_aws_call_without_profile_is_denied_with_a_reason_naming_profile(home: Home, rules_policy: Path) -> None:
+    result = run_hook(home, hook_event("aws s3 ls"), "--config", str(rules_policy))
+    out = _decision(result.stdout)
+    assert out["permissionDecision"] == "deny"
+    assert "--profile" in out["permissionDecisionReason"] and "CustomerA" in out["permissionDecisionReason"]
+
+
+def test_allowed_call_passes_silently_and_never_prints_allow(home: Home, rules_policy: Path) -> None:
+    result = run_hook(home, hook_event("aws s3 ls --profile CustomerA"), "--config", str(rules_policy))
+    assert result.stdout == ""
+
+
+def test_monitor_tool_commands_are_checked_too(home: Home, rules_policy: Path) -> None:
+    result = run_hook(home, hook_event("aws s3 ls", tool="Monitor"), "--config", str(rules_policy))
+    assert _decision(result.stdout)["permissionDecision"] == "deny"
+
+
+def test_tools_without_a_command_pass(home: Home) -> None:
+    event = json.dumps({"tool_name": "Read", "tool_input": {"file_path": "/tmp/x"}, "hook_event_name": "PreToolUse"})
+    assert run_hook(home, event).stdout == ""
+
+
+def test_write_on_ask_write_profile_asks_when_someone_can_answer(home: Home, rules_policy: Path) -> None:
+    result = run_hook(home, hook_event("aws s3 rb s3://b --profile Asker"), "--config", str(rules_policy))
+    assert _decision(result.stdout)["permissionDecision"] == "ask"
+
+
+@pytest.mark.parametrize("mode", ["bypassPermissions", "dontAsk", "auto"])
+def test_ask_becomes_deny_where_nobody_is_asked(home: Home, rules_policy: Path, mode: str) -> None:
+    result = run_hook(home, hook_event("aws s3 rb s3://b --profile Asker", mode=mode), "--config", str(rules_policy))
+    out = _decision(result.stdout)
+    assert out["permissionDecision"] == "deny" and mode in out["permissionDecisionReason"]
+
+
+def test_ask_becomes_deny_in_non_interactive_sessions(home: Home, rules_policy: Path) -> None:
+    result = run_hook(home, hook_event("aws s3 rb s3://b --profile Asker"), "--config", str(rules_policy),
+                      CLAUDE_CODE_ENTRYPOINT="sdk-cli")
+    assert _decision(result.stdout)["permissionDecision"] == "deny"
+
+
+@pytest.mark.parametrize("stdin", ["", "not json", "[1, 2]", '{"tool_input": "aws s3 ls"}',
+                                   '{"tool_input": {"command": ["aws"]}}'])
+def test_malformed_input_is_a_clear_deny_not_a_traceback(home: Home, stdin: str) -> None:
+    out = _decision(run_hook(home, stdin).stdout)
+    assert out["permissionDecision"] == "deny"
+    assert "hook input" in out["permissionDecisionReason"]
+
+
+def test_a_broken_policy_denies_aws_calls_and_says_where(home: Home) -> None:
+    bad = home.write_policy("version: 1\nprofiles:\n  CustomerA: {account: '2222', access: read-only}\n")
+    out = _decision(run_hook(home, hook_event("aws s3 ls --profile CustomerA")).stdout)
+    assert out["permissionDecision"] == "deny"
+    assert str(bad) in out["permissionDecisionReason"]
+    assert "profiles.CustomerA.account: expected 12 digits, got '2222'" in out["permissionDecisionReason"]
+
+
+def test_a_broken_policy_does_not_block_ordinary_commands(home: Home) -> None:
+    home.write_policy("version: [\n")
+    assert run_hook(home, hook_event("git status")).stdout == ""
+
+
+def test_a_command_nested_too_deeply_to_check_is_a_deny(home: Home, rules_policy: Path) -> None:
+    # Deep enough to exhaust Python's recursion limit while walking the tree: a decision, not a crash.
+    command = "echo " + "$(" * 1200 + "aws s3 ls" + ")" * 1200
+    out = _decision(run_hook(home, hook_event(command), "--config", str(rules_policy)).stdout)
+    assert out["permissionDecision"] == "deny"
+
+
+def test_the_hook_reads_policy_from_the_project_claude_dir(home: Home, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    home.write_policy("version: 1\nprofiles:\n  CustomerA: {account: '222222222222', access: read-write}\n"
+                      "verify_identity: false\n")
+    (project / ".claude").mkdir(parents=True)
+    (project / ".claude" / "aws-guard.yaml").write_text(
+        "version: 1\nprofiles:\n  CustomerA: {account: '222222222222', access: read-only}\nverify_identity: false\n")
+    result = run_hook(home, hook_event("aws s3 rb s3://b --profile CustomerA", cwd=project),
+                      CLAUDE_PROJECT_DIR=str(project))
+    out = _decision(result.stdout)
+    assert out["permissionDecision"] == "deny" and "read-only" in out["permissionDecisionReason"]
