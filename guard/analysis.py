@@ -27,7 +27,7 @@ class Context:
 
     def __init__(self, env: Mapping[str, str], load_policy: Callable[[], Any], load_aws: Callable[[], Any],
                  permission_mode: str = "default", interactive: bool = True,
-                 verifier: Callable[["CallInfo", "Context"], Any] | None = None) -> None:
+                 verifier: Callable[[str], Any] | None = None) -> None:
         self.env = env
         self._load_policy = load_policy
         self._load_aws = load_aws

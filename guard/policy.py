@@ -20,7 +20,9 @@ from typing import Any, Callable, Mapping
 from guard.errors import ConfigError
 
 ACCESS_LEVELS = ("read-only", "ask-write", "read-write")  # from narrowest to widest
-TOP_KEYS = frozenset({"version", "profiles", "denied_accounts", "verify_identity", "wrappers"})
+TOP_KEYS = frozenset({"version", "profiles", "denied_accounts", "verify_identity", "verify_timeout_seconds", "wrappers"})
+DEFAULT_VERIFY_TIMEOUT = 5.0
+MAX_VERIFY_TIMEOUT = 30.0  # the installed hook's own timeout must stay above this
 PROFILE_KEYS = frozenset({"account", "access"})
 USER_FILE = os.path.join("~", ".claude", "aws-guard.yaml")
 PROJECT_FILE = os.path.join(".claude", "aws-guard.yaml")
@@ -40,6 +42,7 @@ class Policy:
     denied_accounts: frozenset[str] = frozenset()
     verify_identity: bool = True
     wrappers: frozenset[str] = frozenset()
+    verify_timeout: float = DEFAULT_VERIFY_TIMEOUT
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
@@ -104,7 +107,11 @@ def validate(data: Any, path: str) -> Policy:
     if not isinstance(verify, bool):
         raise ConfigError(f"{path}: verify_identity: expected true or false, got {verify!r}")
     wrappers = _names(data.get("wrappers", []), path, "wrappers")
-    return Policy(profiles, denied, verify, wrappers, (path,))
+    timeout = data.get("verify_timeout_seconds", DEFAULT_VERIFY_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_VERIFY_TIMEOUT:
+        raise ConfigError(f"{path}: verify_timeout_seconds: expected a number of seconds above 0 and at most "
+                          f"{MAX_VERIFY_TIMEOUT:g}, got {timeout!r}")
+    return Policy(profiles, denied, verify, wrappers, float(timeout), (path,))
 
 
 def _kind(value: Any) -> str:
@@ -183,7 +190,7 @@ def narrow(base: Policy, project: Policy) -> Policy:
             rules[name] = replace(rule, access=_narrower(rule.access, allowed.access))
     return Policy(MappingProxyType(rules), base.denied_accounts | project.denied_accounts,
                   base.verify_identity or project.verify_identity, base.wrappers | project.wrappers,
-                  base.sources + project.sources, tuple(notes))
+                  min(base.verify_timeout, project.verify_timeout), base.sources + project.sources, tuple(notes))
 
 
 def _narrower(a: str, b: str) -> str:

@@ -11,7 +11,7 @@ AG4xx about identity.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from guard import access
 from guard.analysis import ASK, DENY, CallInfo, Context, Finding
@@ -190,12 +190,31 @@ def access_level(info: CallInfo, ctx: Context) -> list[Finding]:
 
 
 def identity(info: CallInfo, ctx: Context) -> list[Finding]:
-    if not ctx.policy.verify_identity:
+    """Prove with STS that the profile's live credentials are the declared account (guard.identity)."""
+    if not ctx.policy.verify_identity or info.profile is None:
         return []
     if ctx.verifier is None:
         return _find("AG401", DENY, f"the policy asks to verify the identity of profile {info.profile} with STS, "
                      "and verification is not available here; set `verify_identity: false` for static checks only")
-    return list(ctx.verifier(info, ctx))
+    try:
+        found = ctx.verifier(info.profile)
+    except Exception as error:  # guard.identity.IdentityError, and anything botocore raises
+        fix = getattr(error, "fix", "")
+        return _find("AG401", DENY, f"cannot verify who profile {info.profile} is: {error}" + (f"; {fix}" if fix else ""))
+    info.identity = found
+    return _live_account(info, ctx, found)
+
+
+def _live_account(info: CallInfo, ctx: Context, found: Any) -> list[Finding]:
+    rule = ctx.policy.profiles.get(info.profile or "")
+    if found.account in ctx.policy.denied_accounts:
+        return _find("AG402", DENY, f"profile {info.profile} is live in account {found.account} ({found.arn}), "
+                     "which the policy denies")
+    if rule is not None and rule.account and found.account != rule.account:
+        return _find("AG402", DENY, f"profile {info.profile} is declared for account {rule.account}, but its live "
+                     f"credentials are account {found.account} ({found.arn}); fix ~/.aws/config or the policy")
+    info.account = found.account
+    return []
 
 
 def _ex(command: str, verdict: str = DENY, **env: str) -> Example:
@@ -265,7 +284,8 @@ CALL_RULES: tuple[Rule, ...] = (
          (_ex("aws ec2 describe-instances --profile CustomerA", "pass"),
           _ex("aws s3 cp s3://b/f ./f --profile CustomerA", "pass"),
           _ex("aws s3 rb s3://b --profile Writer", "pass"))),
-    Rule("AG401", "identity verification is asked for but not available", identity, (), ()),
+    Rule("AG401", "the identity of the profile cannot be verified (no valid session, timeout, error)", identity, (), ()),
+    Rule("AG402", "the live credentials are another account than declared, or a denied one", None, (), ()),
 )
 
 RULES: tuple[Rule, ...] = SCAN_RULES + CALL_RULES

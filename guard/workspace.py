@@ -30,7 +30,12 @@ def context(config: str | None, env: Mapping[str, str], cwd: str, permission_mod
 
     if interactive is None:
         interactive = env.get("CLAUDE_CODE_ENTRYPOINT", "cli") not in NON_INTERACTIVE_ENTRYPOINTS
-    ctx = Context(env, load_policy, load_aws, permission_mode, interactive, verifier=None)
+    def verify(profile: str) -> object:
+        from guard import identity  # boto3 is imported inside, and only on a verdict-cache miss
+
+        return identity.verify(ctx.aws, profile, env, ctx.policy.verify_timeout)
+
+    ctx = Context(env, load_policy, load_aws, permission_mode, interactive, verifier=verify)
     return ctx
 
 

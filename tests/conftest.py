@@ -23,3 +23,21 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
 @pytest.fixture
 def rules_policy(home: Home) -> Path:
     return home.write_policy(RULES_POLICY, str(home.path / "rules-policy.yaml"))
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    from tests.testing import MotoServer
+
+    server = MotoServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sts(moto_server, home: Home, monkeypatch: pytest.MonkeyPatch):
+    """A fresh moto STS, reached through the standard AWS_ENDPOINT_URL by guard and the AWS CLI alike."""
+    moto_server.reset()
+    home.env["AWS_ENDPOINT_URL"] = moto_server.url
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.url)
+    return moto_server

@@ -40,4 +40,5 @@ def test_rule_ids_are_unique_and_documented() -> None:
 
 
 def test_every_rule_with_a_check_has_examples() -> None:
-    assert all(r.bad and r.good for r in RULES if r.id != "AG401")
+    # AG4xx need a live STS: tests/test_identity.py covers them against a moto server.
+    assert all(r.bad and r.good for r in RULES if not r.id.startswith("AG4"))

@@ -117,3 +117,63 @@ def hook_event(command: str, cwd: Path | str = "/tmp", tool: str = "Bash", mode:
         "hook_event_name": "PreToolUse", "tool_name": tool, "permission_mode": mode,
         "tool_input": {"command": command, "description": "test"},
     })
+
+
+# -- a real STS on loopback, and the real AWS CLI ------------------------------------------------
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class MotoServer:
+    """moto's standalone server on 127.0.0.1, started and stopped by the tests themselves."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> "MotoServer":
+        import time
+        import urllib.request
+
+        self.process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/moto-api/", timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("moto server did not start within 30 s")
+
+    def reset(self) -> None:
+        import urllib.request
+
+        urllib.request.urlopen(urllib.request.Request(self.url + "/moto-api/reset", method="POST"), timeout=5).close()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+def aws_cli(*args: str, env: Mapping[str, str], stdin: str | None = None,
+            timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """The real AWS CLI (awscli from PyPI) as a separate process without a controlling terminal.
+
+    start_new_session detaches it from any terminal, so botocore's MFA prompt
+    (getpass) reads the code from stdin as a user's terminal would give it.
+    """
+    return subprocess.run([str(BIN / "aws"), *args], env=dict(env), input=stdin, capture_output=True, text=True,
+                          timeout=timeout, start_new_session=True)

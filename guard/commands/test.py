@@ -64,11 +64,19 @@ def as_dict(decision: Decision) -> dict[str, Any]:
                 "service": c.call.service,
                 "operation": c.call.operation,
                 "via": list(c.invocation.via),
+                "identity": _identity(c.identity),
                 "findings": [{"rule": f.rule, "decision": f.verdict, "message": f.message} for f in c.findings],
             }
             for c in decision.calls
         ],
     }
+
+
+def _identity(found: Any) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {"account": found.account, "arn": found.arn, "source": found.source, "expires": found.expires,
+            "cached": found.cached}
 
 
 def render(command: str, decision: Decision) -> str:
@@ -84,6 +92,9 @@ def render(command: str, decision: Decision) -> str:
         lines.append(f"    profile: {call.profile or '(none)'}  (from {call.profile_source})")
         lines.append(f"    account: {call.account or '(unknown)'}")
         lines.append(f"    service: {call.call.service or '-'}  operation: {call.call.operation or '-'}")
+        if call.identity is not None:
+            cached = ", verdict cached" if call.identity.cached else ""
+            lines.append(f"    verified: {call.identity.arn}  (via {call.identity.source}{cached})")
         for finding in call.findings:
             lines.append(f"    {finding.rule} {finding.verdict}: {finding.message}")
     for problem in decision.problems:
