@@ -254,10 +254,14 @@ def _cli_cache_stamp(profile: RawProfile, env: Mapping[str, str]) -> str:
     return f"cli-cache:{creds.access_key}:{creds.expires}" if creds else "cli-cache:none"
 
 
-def verify(aws: AwsConfig, name: str, env: Mapping[str, str], timeout: float = DEFAULT_TIMEOUT) -> Identity:
-    """Who `--profile name` really is; raises IdentityError when that cannot be proven in time."""
+def verify(aws: AwsConfig, name: str, env: Mapping[str, str], timeout: float = DEFAULT_TIMEOUT,
+           fresh: bool = False) -> Identity:
+    """Who `--profile name` really is; raises IdentityError when that cannot be proven in time.
+
+    `fresh` skips the verdict cache (guard verify asks STS every time) but still refreshes it.
+    """
     key = fingerprint(aws, name, env)
-    hit = cache.get("identity", key)
+    hit = None if fresh else cache.get("identity", key)
     now = time.time()
     if isinstance(hit, dict) and (hit.get("expires") is None or hit["expires"] > now + CACHE_MARGIN):
         return Identity(name, hit["account"], hit["arn"], hit["source"], hit.get("expires"), cached=True)

@@ -50,6 +50,8 @@ def _parser():  # type: ignore[no-untyped-def]
     parser.add_argument("--version", action="version", version=f"guard {__version__}")
     sub = parser.add_subparsers(dest="verb", metavar="COMMAND", required=True)
     _add_test(sub)
+    _add_verify(sub)
+    _add_doctor(sub)
     _add_hook(sub)
     return parser
 
@@ -76,6 +78,38 @@ def _add_test(sub) -> None:  # type: ignore[no-untyped-def]
         if (a.command is None) == (a.source is None):
             raise UsageError("test: give either COMMAND or --from FILE")
         return test.run(a.command, a.config, a.json or a.source is not None, a.source)
+
+    p.set_defaults(run=run)
+
+
+def _add_verify(sub) -> None:  # type: ignore[no-untyped-def]
+    p = sub.add_parser("verify", help="prove with STS who each policy profile really is",
+                       description="Call STS GetCallerIdentity for each profile (all policy profiles by default) "
+                       "without ever prompting, and print the declared and live account, the ARN, where the "
+                       "credentials came from and how long the session has left. Exit 0 when all match, 2 otherwise.")
+    p.add_argument("--profile", action="append", default=[], metavar="P", help="check only P (repeatable)")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    _config(p)
+
+    def run(a) -> int:  # type: ignore[no-untyped-def]
+        from guard.commands import verify
+
+        return verify.run(a.profile, a.config, a.json)
+
+    p.set_defaults(run=run)
+
+
+def _add_doctor(sub) -> None:  # type: ignore[no-untyped-def]
+    p = sub.add_parser("doctor", help="check the policy, the AWS config and the environment",
+                       description="Check the whole setup and print a table of findings with fixes. "
+                       "Exit 2 when any finding is an error, 0 otherwise.")
+    p.add_argument("--json", action="store_true", help="print a JSON list of findings")
+    _config(p)
+
+    def run(a) -> int:  # type: ignore[no-untyped-def]
+        from guard.commands import doctor
+
+        return doctor.run(a.config, a.json)
 
     p.set_defaults(run=run)
 

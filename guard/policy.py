@@ -23,7 +23,7 @@ ACCESS_LEVELS = ("read-only", "ask-write", "read-write")  # from narrowest to wi
 TOP_KEYS = frozenset({"version", "profiles", "denied_accounts", "verify_identity", "verify_timeout_seconds", "wrappers"})
 DEFAULT_VERIFY_TIMEOUT = 5.0
 MAX_VERIFY_TIMEOUT = 30.0  # the installed hook's own timeout must stay above this
-PROFILE_KEYS = frozenset({"account", "access"})
+PROFILE_KEYS = frozenset({"account", "access", "require_mfa", "max_session_seconds", "role"})
 USER_FILE = os.path.join("~", ".claude", "aws-guard.yaml")
 PROJECT_FILE = os.path.join(".claude", "aws-guard.yaml")
 
@@ -34,6 +34,9 @@ class ProfileRule:
     account: str | None
     access: str
     origin: str  # where this rule was written: "file: profiles.NAME" or "built-in default"
+    require_mfa: bool = False  # guard doctor: the profile must assume its role with mfa_serial
+    max_session_seconds: int | None = None  # guard doctor: duration_seconds may not exceed this
+    role: str | None = None  # the role name the live ARN must show (guard.identity)
 
 
 @dataclass(frozen=True)
@@ -139,11 +142,25 @@ def _profiles(data: Any, path: str) -> Mapping[str, ProfileRule]:
                               f"got {_kind(body)}")
         _no_unknown(body, PROFILE_KEYS, path, where + ".")
         account = _account(body.get("account"), path, where + ".account")
-        access = body.get("access", "read-only")
-        if access not in ACCESS_LEVELS:
-            raise ConfigError(f"{path}: {where}.access: expected one of {', '.join(ACCESS_LEVELS)}, got {access!r}")
-        out[str(name)] = ProfileRule(str(name), account, access, f"{path}: {where}")
+        out[str(name)] = _profile_rule(str(name), body, account, path, where)
     return MappingProxyType(out)
+
+
+def _profile_rule(name: str, body: dict, account: str, path: str, where: str) -> ProfileRule:
+    access = body.get("access", "read-only")
+    if access not in ACCESS_LEVELS:
+        raise ConfigError(f"{path}: {where}.access: expected one of {', '.join(ACCESS_LEVELS)}, got {access!r}")
+    mfa = body.get("require_mfa", False)
+    if not isinstance(mfa, bool):
+        raise ConfigError(f"{path}: {where}.require_mfa: expected true or false, got {mfa!r}")
+    longest = body.get("max_session_seconds")
+    if longest is not None and (isinstance(longest, bool) or not isinstance(longest, int) or not 900 <= longest <= 43200):
+        raise ConfigError(f"{path}: {where}.max_session_seconds: expected whole seconds from 900 to 43200 "
+                          f"(the limits of AssumeRole), got {longest!r}")
+    role = body.get("role")
+    if role is not None and (not isinstance(role, str) or not role or "/" in role or ":" in role):
+        raise ConfigError(f"{path}: {where}.role: expected a role name such as RoleReadOnly, got {role!r}")
+    return ProfileRule(name, account, access, f"{path}: {where}", mfa, longest, role)
 
 
 def _account(value: Any, path: str, where: str) -> str:
@@ -186,11 +203,20 @@ def narrow(base: Policy, project: Policy) -> Policy:
             notes.append(f"{rule.origin}: ignored: a project policy cannot add a profile the user's policy lacks")
         elif allowed.account is not None and rule.account != allowed.account:
             notes.append(f"{rule.origin}: ignored: account {rule.account} differs from the user's {allowed.account}")
+        elif allowed.role is not None and rule.role not in (None, allowed.role):
+            notes.append(f"{rule.origin}: ignored: role {rule.role} differs from the user's {allowed.role}")
         else:
-            rules[name] = replace(rule, access=_narrower(rule.access, allowed.access))
+            rules[name] = _narrow_rule(rule, allowed)
     return Policy(MappingProxyType(rules), base.denied_accounts | project.denied_accounts,
                   base.verify_identity or project.verify_identity, base.wrappers | project.wrappers,
                   min(base.verify_timeout, project.verify_timeout), base.sources + project.sources, tuple(notes))
+
+
+def _narrow_rule(rule: ProfileRule, allowed: ProfileRule) -> ProfileRule:
+    limits = [v for v in (rule.max_session_seconds, allowed.max_session_seconds) if v is not None]
+    return replace(rule, access=_narrower(rule.access, allowed.access), require_mfa=rule.require_mfa or allowed.require_mfa,
+                   max_session_seconds=min(limits) if limits else None, role=rule.role or allowed.role,
+                   account=rule.account or allowed.account)
 
 
 def _narrower(a: str, b: str) -> str:

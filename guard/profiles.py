@@ -18,9 +18,6 @@ from typing import Mapping
 
 from guard.errors import ConfigError
 
-KEY_NAMES = ("aws_access_key_id", "aws_secret_access_key")
-
-
 @dataclass(frozen=True)
 class RawProfile:
     name: str

@@ -213,6 +213,9 @@ def _live_account(info: CallInfo, ctx: Context, found: Any) -> list[Finding]:
     if rule is not None and rule.account and found.account != rule.account:
         return _find("AG402", DENY, f"profile {info.profile} is declared for account {rule.account}, but its live "
                      f"credentials are account {found.account} ({found.arn}); fix ~/.aws/config or the policy")
+    if rule is not None and rule.role and f"/{rule.role}/" not in found.arn + "/" and not found.arn.endswith(f"/{rule.role}"):
+        return _find("AG402", DENY, f"profile {info.profile} should be role {rule.role}, but its live credentials are "
+                     f"{found.arn}")
     info.account = found.account
     return []
 

@@ -1,0 +1,149 @@
+"""`guard doctor`: check the whole setup and say what to fix.
+
+Each check is a small function over the policy and the AWS config that yields
+findings; one table shows them all. Any finding at level `error` makes the exit
+code non-zero.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from typing import IO, Any, Callable, Iterator
+
+from guard import workspace
+from guard.errors import GuardError
+from guard.profiles import ResolvedProfile
+
+ERROR, WARN, OK = "error", "warn", "ok"
+# botocore AssumeRoleCredentialFetcher: cached sessions with less than this left count as expired.
+BOTOCORE_REFRESH_WINDOW = 15 * 60
+ENV_CREDENTIALS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+                   "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str
+    subject: str
+    message: str
+    fix: str = ""
+
+
+Check = Callable[[Any], Iterator[Finding]]
+
+
+def check_policy(ctx: Any) -> Iterator[Finding]:
+    policy = ctx.policy
+    yield Finding(OK, "policy", f"{policy.describe()}: {len(policy.profiles)} profile(s): {policy.allowed()}")
+    for note in policy.notes:
+        yield Finding(WARN, "policy", note, "edit the project's .claude/aws-guard.yaml")
+
+
+def check_profiles(ctx: Any) -> Iterator[Finding]:
+    for name, rule in sorted(ctx.policy.profiles.items()):
+        resolved = ctx.aws.resolve(name)
+        if resolved is None:
+            yield Finding(ERROR, name, f"not defined in {ctx.aws.config_file}",
+                          f"add [profile {name}] to {ctx.aws.config_file} or remove it from the policy")
+            continue
+        yield from _account(name, rule, resolved, ctx)
+        yield from _chain(name, resolved, ctx)
+        yield from _session(name, rule, resolved)
+
+
+def _account(name: str, rule: Any, resolved: ResolvedProfile, ctx: Any) -> Iterator[Finding]:
+    if resolved.account is None:
+        yield Finding(WARN, name, f"the config does not name an account ({resolved.account_from})",
+                      "keep verify_identity: true so STS proves the account")
+    elif rule.account and resolved.account != rule.account:
+        yield Finding(ERROR, name, f"declared {rule.account}, but {resolved.account_from} points at {resolved.account}",
+                      f"fix role_arn in {ctx.aws.config_file} or the policy")
+    elif resolved.account in ctx.policy.denied_accounts:
+        yield Finding(ERROR, name, f"account {resolved.account} is in denied_accounts", "remove the profile")
+    else:
+        yield Finding(OK, name, f"account {resolved.account} ({resolved.account_from})")
+
+
+def _chain(name: str, resolved: ResolvedProfile, ctx: Any) -> Iterator[Finding]:
+    if resolved.loop:
+        names = " -> ".join(p.name for p in resolved.chain)
+        yield Finding(ERROR, name, f"source_profile loop: {names} -> {resolved.chain[-1].get('source_profile')}",
+                      "point the last source_profile at a profile with keys")
+        return
+    last = resolved.chain[-1]
+    wanted = resolved.chain[-2].get("source_profile") if len(resolved.chain) > 1 else None
+    if last.has_role() and last.get("source_profile") and last.get("source_profile") not in ctx.aws.profiles:
+        yield Finding(ERROR, name, f"source_profile {last.get('source_profile')!r} does not exist",
+                      f"add [{last.get('source_profile')}] with keys to {ctx.aws.credentials_file}")
+    elif wanted is not None and not (last.has_keys() or last.has_sso() or last.get("credential_process")):
+        yield Finding(ERROR, name, f"source_profile {last.name!r} has no credentials",
+                      f"add aws_access_key_id/aws_secret_access_key for [{last.name}] to {ctx.aws.credentials_file}")
+
+
+def _session(name: str, rule: Any, resolved: ResolvedProfile) -> Iterator[Finding]:
+    raw = resolved.raw
+    if rule.require_mfa and raw.has_role() and not raw.get("mfa_serial"):
+        yield Finding(ERROR, name, "the policy requires MFA, but the profile has no mfa_serial",
+                      "add mfa_serial = arn:aws:iam::ACCOUNT:mfa/USER to the profile")
+    duration = raw.get("duration_seconds")
+    if not raw.has_role() or duration is None:
+        return
+    if not duration.isdigit() or not 900 <= int(duration) <= 43200:
+        yield Finding(ERROR, name, f"duration_seconds = {duration} is outside AssumeRole's 900..43200",
+                      "use a whole number of seconds, at most the role's MaxSessionDuration")
+        return
+    if rule.max_session_seconds and int(duration) > rule.max_session_seconds:
+        yield Finding(ERROR, name, f"duration_seconds = {duration} exceeds the policy's max_session_seconds "
+                      f"({rule.max_session_seconds})", f"lower duration_seconds to {rule.max_session_seconds}")
+    if int(duration) > 3600:
+        yield Finding(WARN, name, f"duration_seconds = {duration} exceeds a role's default MaxSessionDuration (3600)",
+                      "raise the role's MaxSessionDuration or lower duration_seconds")
+    if raw.get("mfa_serial") and int(duration) <= BOTOCORE_REFRESH_WINDOW:
+        yield Finding(WARN, name, f"duration_seconds = {duration}: botocore treats cached sessions with under 15 "
+                      "minutes left as expired, so the AWS CLI asks for the MFA code on every call (the guard "
+                      "itself still reuses the cache until Expiration)",
+                      "use at least 1800 if the role allows it, or expect a prompt per call")
+
+
+def check_default_keys(ctx: Any) -> Iterator[Finding]:
+    default = ctx.aws.profiles.get("default")
+    if default is not None and default.has_keys():
+        yield Finding(WARN, "default", "[default] holds static keys: any SDK or tool that forgets the profile "
+                      "runs on them", "move the keys to a named profile and use source_profile")
+
+
+def check_environment(ctx: Any) -> Iterator[Finding]:
+    for name in ENV_CREDENTIALS:
+        if ctx.env.get(name):
+            yield Finding(WARN, "environment", f"{name} is set; aws calls without --profile may use it",
+                          f"unset {name} before starting Claude Code")
+
+
+CHECKS: tuple[Check, ...] = (check_policy, check_profiles, check_default_keys, check_environment)
+
+
+def run(config: str | None, as_json: bool, out: IO[str] = sys.stdout) -> int:
+    ctx = workspace.context(config, os.environ, os.getcwd())
+    findings: list[Finding] = []
+    for check in CHECKS:
+        try:
+            findings.extend(check(ctx))
+        except GuardError as error:
+            findings.append(Finding(ERROR, check.__name__.removeprefix("check_"), str(error)))
+    out.write(json.dumps([f.__dict__ for f in findings]) + "\n" if as_json else render(findings))
+    return 2 if any(f.level == ERROR for f in findings) else 0
+
+
+def render(findings: list[Finding]) -> str:
+    width = max([len(f.subject) for f in findings] + [7])
+    lines = [f"{'LEVEL':5}  {'SUBJECT'.ljust(width)}  FINDING"]
+    for f in findings:
+        lines.append(f"{f.level:5}  {f.subject.ljust(width)}  {f.message}")
+        if f.fix and f.level != OK:
+            lines.append(f"{'':5}  {''.ljust(width)}  fix: {f.fix}")
+    errors = sum(f.level == ERROR for f in findings)
+    warnings = sum(f.level == WARN for f in findings)
+    lines.append(f"{errors} error(s), {warnings} warning(s)")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,69 @@
+"""`guard doctor` on setups with known problems."""
+from __future__ import annotations
+
+import json
+
+from tests.testing import Home, guard
+
+POLICY = """\
+version: 1
+profiles:
+  CustomerA: {account: "222222222222", access: read-only, require_mfa: true, max_session_seconds: 3600}
+  Drifted:   {account: "555555555555", access: read-only}
+  Loop:      {account: "111111111111", access: read-only}
+  Ghost:     {account: "111111111111", access: read-only}
+  NoMfa:     {account: "111111111111", access: read-only, require_mfa: true}
+  Long:      {account: "111111111111", access: read-only, max_session_seconds: 3600}
+  Orphan:    {account: "111111111111", access: read-only}
+verify_identity: true
+"""
+EXTRA = """\
+[profile NoMfa]
+source_profile = base
+role_arn = arn:aws:iam::111111111111:role/R
+[profile Long]
+source_profile = base
+role_arn = arn:aws:iam::111111111111:role/R
+duration_seconds = 7200
+[profile Orphan]
+source_profile = nowhere
+role_arn = arn:aws:iam::111111111111:role/R
+"""
+
+
+def _findings(home: Home, **env: str) -> tuple[int, list[dict]]:
+    result = guard("doctor", "--json", env=dict(home.env, **env))
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_doctor_finds_each_kind_of_problem(home: Home) -> None:
+    (home.aws / "config").write_text((home.aws / "config").read_text() + EXTRA)
+    home.write_policy(POLICY)
+    code, findings = _findings(home, AWS_PROFILE="CustomerA")
+    by = {(f["subject"], f["level"]): f["message"] for f in findings}
+    assert code == 2
+    assert "points at 444444444444" in by[("Drifted", "error")]
+    assert "source_profile loop" in by[("Loop", "error")]
+    assert "not defined in" in by[("Ghost", "error")]
+    assert "no mfa_serial" in by[("NoMfa", "error")]
+    assert "exceeds the policy's max_session_seconds (3600)" in by[("Long", "error")]
+    assert "'nowhere' does not exist" in by[("Orphan", "error")]
+    assert "asks for the MFA code on every call" in by[("CustomerA", "warn")]
+    assert "AWS_PROFILE is set" in by[("environment", "warn")]
+
+
+def test_doctor_warns_about_static_keys_in_default(home: Home) -> None:
+    (home.aws / "credentials").write_text("[default]\naws_access_key_id = AKIA\naws_secret_access_key = s\n")
+    home.write_policy("version: 1\nprofiles: {}\n")
+    code, findings = _findings(home)
+    assert code == 0
+    assert any(f["subject"] == "default" and "static keys" in f["message"] for f in findings)
+
+
+def test_doctor_human_output_is_a_table_with_fixes(home: Home) -> None:
+    home.write_policy("version: 1\nprofiles:\n  Ghost: {account: '111111111111'}\n")
+    result = guard("doctor", env=home.env)
+    assert result.returncode == 2
+    assert result.stdout.splitlines()[0].split() == ["LEVEL", "SUBJECT", "FINDING"]
+    assert "fix: add [profile Ghost]" in result.stdout
+    assert result.stdout.rstrip().endswith("1 error(s), 0 warning(s)")
