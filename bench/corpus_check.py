@@ -18,7 +18,17 @@ given through AWS_GUARD_CONFIG, that allows it read-write without STS:
 
 One context (guard.workspace.context) is built and every command is decided
 in-process with guard.analysis.analyze, as the hook would in the default
-permission mode. Only commands that do not pass are handed to `bash -n`.
+permission mode. Only commands that do not pass are handed to `bash -n` (on
+stdin, four at a time). An aws example counts as bash-rejected when bash
+rejects either the line as written or the line with `--profile Writer`: adding
+an option can turn a broken placeholder line into valid bash
+(`--region <region> | docker ...` fails; `<region> --profile Writer | docker`
+parses, `>` then reads `--profile` as a file name).
+
+A false alarm is a command bash accepts and the guard does not pass. They are
+grouped by every rule id the decision carries (decision.findings[].rule and
+decision.problems[].rule), so one command can appear under several rules.
+Exit status: 0 no false alarm, 1 some, 2 corpora not found.
 
 How `--profile Writer` is added to an aws example (`with_profile`): it must land
 on the example's aws call, so it goes at the end of the first simple command,
@@ -98,6 +108,7 @@ class Alarm:
     rules: list[str]
     reason: str
     bash_ok: bool | None = None
+    original: str = ""  # aws examples: the line as written, before --profile was added
 
 
 @dataclass
@@ -107,6 +118,7 @@ class CorpusStats:
     denied: int = 0
     asked: int = 0
     bash_rejects: int = 0  # of the denied/asked ones
+    cli_rejects: int = 0  # denied as AG107, and the real AWS CLI refuses the argv too
     false_alarms: int = 0
     placements: dict[str, int] = field(default_factory=dict)  # aws only: how --profile was added
 
@@ -276,6 +288,32 @@ def bash_accepts(command: str) -> bool:
     return done.returncode == 0
 
 
+def _bash_accepts_both(alarm: Alarm) -> bool:
+    """The command as decided and, for an aws example, the line as written (adding an option can
+    turn a broken line into a valid one: `--region <region> | docker` fails, `<region> --profile W |` parses)."""
+    return bash_accepts(alarm.command) and (alarm.original == alarm.command or bash_accepts(alarm.original))
+
+
+def cli_rejects(alarm: Alarm, env: dict[str, str]) -> bool:
+    """Does the real AWS CLI itself refuse the argv? Asked only for AG107 denials.
+
+    The argv is run without a shell, against a closed loopback port, so an argv
+    the CLI accepts fails on the connection instead of reaching anything; the
+    CLI's usage errors (exit 2 in v1, 252 in v2) come before any request is made.
+    """
+    from guard.shell.scan import scan
+
+    calls = scan(alarm.command).calls
+    aws = Path(sys.executable).parent / "aws"
+    if len(calls) != 1 or not aws.exists() or any(w.value is None for w in calls[0].argv):
+        return False
+    argv = [str(aws)] + [w.value or "" for w in calls[0].argv[1:]]
+    run_env = dict(env, AWS_ENDPOINT_URL="http://127.0.0.1:9", AWS_DEFAULT_REGION="us-east-1",
+                   AWS_MAX_ATTEMPTS="1", AWS_EC2_METADATA_DISABLED="true")
+    done = subprocess.run(argv, env=run_env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    return done.returncode in (2, 252)  # argparse's usage error: v1 exits 2, v2 252
+
+
 def check(corpora: Path = DEFAULT_CORPORA) -> Report:
     """Decide every corpus command; bash-check the ones not passed."""
     from guard import workspace
@@ -289,6 +327,7 @@ def check(corpora: Path = DEFAULT_CORPORA) -> Report:
     with guard_home() as env:
         ctx = workspace.context(None, env, env["HOME"])
         for corpus, number, command, source in entries:
+            original = command
             if corpus == AWS:
                 command, how = with_profile(command)
                 placements[how] += 1
@@ -298,7 +337,7 @@ def check(corpora: Path = DEFAULT_CORPORA) -> Report:
                 decision = analyze(command, ctx)
             except Exception as error:  # a crash in the hook is an alarm too
                 alarms.append(Alarm(corpus, number, command, source, "error",
-                                    [f"exception {type(error).__name__}"], str(error)))
+                                    [f"exception {type(error).__name__}"], str(error), original=original))
                 stat.denied += 1
                 continue
             if decision.verdict == PASS:
@@ -308,12 +347,15 @@ def check(corpora: Path = DEFAULT_CORPORA) -> Report:
             stat.asked += decision.verdict == ASK
             rules = [f.rule for f in decision.findings if f.verdict != PASS] + [p.rule for p in decision.problems]
             alarms.append(Alarm(corpus, number, command, source, decision.verdict,
-                                list(dict.fromkeys(rules)), decision.reason))
+                                list(dict.fromkeys(rules)), decision.reason, original=original))
     guard_done = time.perf_counter()
     with ThreadPoolExecutor(BASH_WORKERS) as pool:
-        for alarm, ok in zip(alarms, pool.map(lambda a: bash_accepts(a.command), alarms)):
+        for alarm, ok in zip(alarms, pool.map(_bash_accepts_both, alarms)):
             alarm.bash_ok = ok
-            if ok:
+            if ok and alarm.rules == ["AG107"] and cli_rejects(alarm, env):
+                alarm.bash_ok = False  # broken example: the AWS CLI refuses it too
+                stats[alarm.corpus].cli_rejects += 1
+            elif ok:
                 stats[alarm.corpus].false_alarms += 1
             else:
                 stats[alarm.corpus].bash_rejects += 1
@@ -332,9 +374,11 @@ def _short(text: str, limit: int = 220) -> str:
 
 def format_report(report: Report) -> str:
     lines = [f"corpora: {report.corpora}", ""]
-    lines.append(f"{'corpus':<20} {'total':>7} {'pass':>7} {'deny':>6} {'ask':>5} {'bash rejects':>13} {'false alarms':>13}")
+    lines.append(f"{'corpus':<20} {'total':>7} {'pass':>7} {'deny':>6} {'ask':>5} {'bash rejects':>13} "
+                 f"{'CLI rejects':>12} {'false alarms':>13}")
     for name, s in report.stats.items():
         lines.append(f"{name:<20} {s.total:>7} {s.passed:>7} {s.denied:>6} {s.asked:>5} {s.bash_rejects:>13} "
+                     f"{s.cli_rejects:>12} "
                      f"{s.false_alarms:>13}")
     placements = report.stats[AWS].placements
     if placements:
@@ -349,7 +393,7 @@ def format_report(report: Report) -> str:
             lines.append(f"\n{rule}: {len(items)}")
             for alarm in items[:EXAMPLES_PER_RULE]:
                 where = f"{alarm.corpus}:{alarm.line}" + (f" ({alarm.source})" if alarm.source else "")
-                lines.append(f"  [{alarm.verdict}] {where}")
+                lines.append(f"  [{alarm.verdict} {' '.join(alarm.rules)}] {where}")
                 lines.append(f"    $ {_short(alarm.command)}")
                 lines.append(f"    {_short(alarm.reason, 300)}")
     lines.append("")

@@ -76,14 +76,15 @@ class CallInfo:
     def verdict(self) -> str:
         return max((f.verdict for f in self.findings), key=_RANK.__getitem__, default=PASS)
 
-    def env(self, name: str, inherited: Mapping[str, str]) -> tuple[Word | None, str]:
+    def env(self, name: str, inherited: Mapping[str, str], exported_only: bool = True) -> tuple[Word | None, str]:
         """The value `name` has for this call, and where it comes from.
 
         A bare `NAME=value` (no export) reaches the program only when NAME is
-        already exported; `env -i` drops everything inherited.
+        already exported; `env -i` drops everything inherited. With
+        `exported_only=False` it is the value the shell itself expands.
         """
         change = self.invocation.env_value(name)
-        if change is not None and (change.how != "shell" or name in inherited):
+        if change is not None and (change.how != "shell" or name in inherited or not exported_only):
             return change.value, change.how
         if self.invocation.env_cleared or name not in inherited:
             return None, "unset"

@@ -38,7 +38,14 @@ class AwsCall:
 
     @property
     def is_help(self) -> bool:
-        return "help" in [w.value for w in self.positionals[:3]] or (self.service is None and "--version" in self.flags)
+        """`aws help`, `aws SVC help`, `aws SVC OP help`.
+
+        For an operation the CLI shows help only when `help` is all that follows
+        it (customisations such as `s3 cp` use ArgTableArgParser, which checks
+        `args == ['help']`), so `aws s3 cp help s3://b/help` is a copy.
+        """
+        words = [w.value for w in self.positionals]
+        return words[:1] == ["help"] or words[1:2] == ["help"] or words[2:] == ["help"]
 
     @property
     def reaches_no_account(self) -> bool:
@@ -117,7 +124,7 @@ def _call(argv: tuple[Word, ...], options: dict[str, Word], flags: frozenset[str
     profile = options.get("--profile")
     if profile is not None and profile.value == "":
         profile = None  # the CLI tests `if parsed_args.profile:`; '' falls back to the environment
-    commands = [w for w in positionals if not (w.value or "-").startswith("-")]
+    commands = [w for w in positionals if not (w.literal and (w.value or "").startswith("-"))]
     service = commands[0].value if commands and commands[0].literal else None
     operation = commands[1].value if len(commands) > 1 and commands[1].literal else None
     if commands and not commands[0].literal:

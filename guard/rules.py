@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable
 
 from guard import access
 from guard.analysis import ASK, DENY, CallInfo, Context, Finding
+from guard.shell.model import Word
 
 IDENTITY_VARS = (
     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
@@ -101,17 +102,87 @@ def identity_variables(info: CallInfo, ctx: Context) -> list[Finding]:
 
 
 def computed_argument(info: CallInfo, ctx: Context) -> list[Finding]:
-    """A word computed at run time could turn into `--profile other` (argparse reads it anywhere)."""
+    """A word computed at run time could turn into `--profile other`: argparse reads it anywhere in argv."""
     argv = info.invocation.argv
     for i, word in enumerate(argv[1:], start=1):
-        if word.literal or word.prefix[:1] not in ("", "-"):
+        if word.literal:
             continue
-        previous = argv[i - 1].value or ""
-        if previous.startswith("-") and "=" not in previous and i > 1:
-            continue  # the value of an option: argparse will not read it as an option
+        risky = [u for u in word.unquoted if not _safe_split(u, info, ctx)]
+        if risky:
+            return _find("AG106", DENY, f"`{risky[0]}` in `{info.display}` is unquoted, so bash splits its value "
+                         f"into words that could include --profile; quote it: \"{risky[0]}\"")
+        if not _could_be_option(word, argv[i - 1].value or "" if i > 1 else ""):
+            continue
         return _find("AG106", DENY, f"`{word.text}` in `{info.display}` is computed at run time and could become "
                      "an option such as --profile; give it a literal start (e.g. \"s3://$B\") or write it out")
     return []
+
+
+def _could_be_option(word: Word, previous: str) -> bool:
+    if word.prefix[:1] not in ("", "-"):
+        return False  # starts with a literal that is not a dash
+    if word.prefix.startswith("--") and "=" in word.prefix:
+        return False  # `--key="$(...)"` stays one option with its value (a computed --profile= is AG102's)
+    # The value of an option: argparse will not read the next word as an option.
+    return not (previous.startswith("-") and "=" not in previous)
+
+
+def _safe_split(expansion: str, info: CallInfo, ctx: Context) -> bool:
+    """Can bash's word splitting of this unquoted expansion add an option? False when it might.
+
+    Arithmetic and special parameters give numbers; `$(date +FMT)` gives no
+    blanks for the directives below; a plain variable is looked up where the
+    command gets it (an assignment in the same command, else the environment
+    the command inherits) and is safe when no piece of it starts with `-`.
+    """
+    if expansion.startswith("$((") or (len(expansion) == 2 and expansion[1] in "$?#!-0123456789@*"):
+        return True
+    variable = _parameter(expansion)
+    if variable is not None:
+        return _safe_parameter(*variable, info, ctx)
+    inner = expansion[2:-1] if expansion.startswith("$(") else expansion[1:-1] if expansion.startswith("`") else ""
+    parts = inner.split()
+    return bool(parts) and parts[0] == "date" and all(_safe_date_arg(p) for p in parts[1:])
+
+
+def _parameter(expansion: str) -> tuple[str, str] | None:
+    """`$NAME` -> (NAME, ""), `${NAME<rest>}` -> (NAME, rest); None for other expansions."""
+    body = expansion[2:-1] if expansion.startswith("${") and expansion.endswith("}") else expansion[1:]
+    end = 0
+    while end < len(body) and (body[end].isalnum() or body[end] == "_"):
+        end += 1
+    if end == 0 or body[0].isdigit() or (not expansion.startswith("${") and end != len(body)):
+        return None
+    return body[:end], body[end:]
+
+
+def _safe_parameter(name: str, rest: str, info: CallInfo, ctx: Context) -> bool:
+    value, _ = info.env(name, ctx.env, exported_only=False)
+    if value is not None and value.value is None:
+        return False  # computed at run time
+    text = value.value if value is not None else ""
+    if not rest:
+        return not any(piece.startswith("-") for piece in text.split())
+    op = rest[:2] if rest[:2] in (":-", ":=", ":+", ":?") else rest[:1] if rest[:1] in "-=+?" else ""
+    if op:  # ${NAME:-word}: NAME's value or the literal word
+        word = rest[len(op):]
+        pieces = (text + " " + word).split()
+        return not any(c in word for c in "$`") and not any(p.startswith("-") for p in pieces)
+    # ${NAME:offset}, ${NAME#pat}, ${NAME/a/b}...: a piece of NAME's value, or of what the operator adds.
+    return "-" not in text and not any(c.isspace() for c in text) and not any(c in rest for c in "-$` ")
+
+
+def _safe_date_arg(arg: str) -> bool:
+    if arg in ("-u", "--utc"):
+        return True
+    if not arg.startswith("+") or any(c.isspace() for c in arg):
+        return False
+    directives = [arg[i + 1] for i in range(len(arg) - 1) if arg[i] == "%" and (i == 0 or arg[i - 1] != "%")]
+    return all(d in SAFE_DATE_DIRECTIVES for d in directives)
+
+
+# date(1) directives whose output never holds a blank (%e, %k, %l pad with spaces; %c, %x, %r have blanks).
+SAFE_DATE_DIRECTIVES = frozenset("sYmdHMSFTNyjuwzGVUWIpqCDg%")
 
 
 def cli_rejects(info: CallInfo, ctx: Context) -> list[Finding]:
@@ -229,7 +300,7 @@ SCAN_RULES: tuple[Rule, ...] = (
          (_ex("aws s3 ls --profile CustomerA 'unterminated"), _ex("if aws s3 ls --profile CustomerA; then")),
          (_ex("echo 'unterminated", "pass"),)),
     Rule("AG002", "the two parsers find different aws calls", None,
-         (_ex("$'\\x61ws' s3 ls --profile CustomerA"),),
+         (_ex("aws s3 ls --profile CustomerA;# $(aws s3 rb s3://x)"),),
          (_ex("aws s3 ls --profile CustomerA | grep x", "pass"),)),
     Rule("AG003", "a command name or script computed at run time, in a command that mentions aws", None,
          (_ex("$(echo aws) s3 ls --profile CustomerA"), _ex("${X:-aws} s3 ls"), _ex("x=aws; $x s3 ls"),
@@ -259,8 +330,15 @@ CALL_RULES: tuple[Rule, ...] = (
           _ex("export AWS_SHARED_CREDENTIALS_FILE=/tmp/c; aws s3 ls --profile CustomerA")),
          (_ex("AWS_REGION=eu-west-1 aws s3 ls --profile CustomerA", "pass"),)),
     Rule("AG106", "a computed argument could become --profile", computed_argument,
-         (_ex('aws s3 ls $ARGS --profile CustomerA'), _ex("ls | xargs aws s3 ls --profile CustomerA")),
+         (_ex('aws s3 ls $ARGS --profile CustomerA'), _ex("ls | xargs aws s3 ls --profile CustomerA"),
+          _ex("B='x --profile Prod'; aws s3 ls --profile CustomerA s3://$B"),
+          _ex("R='us-east-1 --profile Prod'; aws s3 ls --profile CustomerA --region $R"),
+          _ex('aws s3 ls --profile CustomerA s3://b/$(cat key)')),
          (_ex('aws s3 ls "s3://$BUCKET/" --profile CustomerA', "pass"),
+          _ex('aws s3 cp s3://b/k ./k-$(date +%Y%m%d) --profile CustomerA', "pass"),
+          _ex('R=eu-west-1; aws ec2 describe-instances --region $R --profile CustomerA', "pass"),
+          _ex('aws ec2 describe-instances --region $UNSET_IN_ENV --profile CustomerA', "pass"),
+          _ex('aws s3 ls --profile CustomerA --query="$(cat q)"', "pass"),
           _ex('aws ec2 describe-instances --region "$R" --profile CustomerA', "pass"),
           _ex("find . -exec aws s3 ls {} --profile CustomerA \\;", "pass"))),
     Rule("AG107", "the AWS CLI would reject the arguments", cli_rejects,

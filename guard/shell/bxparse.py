@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from guard.shell.model import Command, ParseResult, Stdin, Word
+from guard.shell.words import heredoc_as_string, is_probe, scan_word
 
 _DECLARE = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _SCOPED = frozenset({"commandsubstitution", "processsubstitution"})
@@ -113,6 +114,8 @@ class _Walker:
             return
         if node.kind == "redirect" and getattr(node, "heredoc", None) is not None:
             self._heredoc_substitutions(node, scope)
+        if node.kind == "parameter" and isinstance(getattr(node, "value", None), str):
+            self._reparse(node.value, node, scope)
         for child in _child_nodes(node):
             self._substitutions(child, scope)
 
@@ -120,13 +123,18 @@ class _Walker:
         """bashlex keeps heredoc bodies as text; an unquoted body runs its $( ) and ` `."""
         if _quoted_delimiter(self.text, redirect):
             return
-        body = _heredoc_text(redirect.heredoc.value)
-        if "$(" not in body and "`" not in body:
+        self._reparse(_heredoc_text(redirect.heredoc.value), redirect, scope)
+
+    def _reparse(self, text: str, node: Any, scope: tuple[int, ...]) -> None:
+        """Commands in text that bashlex keeps as a string (heredoc bodies, ${x:-$(...)})."""
+        if "$(" not in text and "`" not in text:
             return
-        inner = parse('"' + body.replace("\\", "\\\\").replace('"', '\\"').replace("\\\\$", "\\$") + '"')
+        inner = parse(heredoc_as_string(text))
         for command in inner.commands:
+            if command.scope == () and is_probe(command.words):
+                continue
             self.commands.append(Command(command.words, command.assignments, scope + command.scope,
-                                         command.stdin, command.kind, self._line(redirect)))
+                                         command.stdin, command.kind, self._line(node)))
 
     def _stdin(self, redirect: Any) -> Stdin | None:
         kind = redirect.type
@@ -140,12 +148,15 @@ class _Walker:
         return None
 
     def _word(self, node: Any) -> Word:
+        """Word boundaries from bashlex, values from the source text.
+
+        bashlex's own quote removal is wrong in several cases (quotes inside
+        single quotes, `$` in single quotes, adjacent quoted parts), so the
+        value is computed from the raw text like tree-sitter's.
+        """
         raw = self.text[node.pos[0]:node.pos[1]]
-        parts = [p for p in (getattr(node, "parts", None) or []) if p.kind != "tilde"]
-        if parts or _pattern(raw):
-            prefix = self.text[node.pos[0]:parts[0].pos[0]] if parts else ""
-            return Word(raw, None, prefix.replace('"', "").replace("'", ""))
-        return Word(raw, node.word, node.word)
+        value, prefix, unquoted = scan_word(raw)
+        return Word(raw, value, prefix, unquoted)
 
 
 def _child_nodes(node: Any) -> list[Any]:
@@ -176,26 +187,3 @@ def _heredoc_text(value: str) -> str:
 def _quoted_delimiter(text: str, redirect: Any) -> bool:
     output = text[redirect.output.pos[0]:redirect.output.pos[1]]
     return any(q in output for q in ("'", '"', "\\"))
-
-
-def _pattern(raw: str) -> bool:
-    """An unquoted glob character or brace expansion: the word depends on run time."""
-    quote = ""
-    escaped = False
-    brace = 0
-    for ch in raw:
-        if escaped:
-            escaped = False
-        elif ch == "\\" and quote != "'":
-            escaped = True
-        elif quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "*?[":
-            return True
-        elif ch == "{":
-            brace += 1
-        elif ch == "," and brace:
-            return True
-    return False

@@ -22,6 +22,7 @@ class Word:
     text: str
     value: str | None
     prefix: str = ""
+    unquoted: tuple[str, ...] = ()  # expansions outside quotes: bash splits their results into words
 
     @property
     def literal(self) -> bool:

@@ -14,7 +14,7 @@ from typing import Callable
 
 from guard.shell import tsparse, wrappers
 from guard.shell.model import Command, EnvChange, Invocation, ParseResult, Stdin, Word, lit
-from guard.shell.words import basename, mentions_aws
+from guard.shell.words import basename, decode_ansi_c, mentions_aws
 
 MAX_DEPTH = 8
 Parse = Callable[[str], ParseResult]
@@ -137,11 +137,22 @@ class _Extractor:
         exported = keyword == "export" or any("x" in f for f in flags if f.startswith("-"))
         for name, value in command.assignments:
             self._exports.append((command.scope, name, EnvChange(value, "export" if exported else "shell")))
+        if exported:  # `A=1; export A` exports the value set before
+            for word in command.words[1:]:
+                earlier = self._current(command.scope, word.value or "")
+                if earlier is not None and earlier.value is not None:
+                    self._exports.append((command.scope, word.value or "", EnvChange(earlier.value, "export")))
 
     def _record_unset(self, command: Command) -> None:
         for word in command.words:
             if word.value and not word.value.startswith("-"):
                 self._exports.append((command.scope, word.value, EnvChange(None, "export")))
+
+    def _current(self, scope: tuple[int, ...], name: str) -> EnvChange | None:
+        for change_name, change in reversed(self._visible_env(scope)):
+            if change_name == name:
+                return change
+        return None
 
     def _visible_env(self, scope: tuple[int, ...]) -> list[tuple[str, EnvChange]]:
         seen = [(name, change) for s, name, change in self._exports if scope[: len(s)] == s]
@@ -209,6 +220,21 @@ class _Extractor:
             return
         self._nested_words(out.words, "watch", env, cleared, via, command)
 
+    def _coproc(self, name: str, words: tuple[Word, ...], env: list, cleared: bool, via: tuple, command: Command) -> None:
+        """`coproc CMD` and `coproc [NAME] { CMD; }`: tree-sitter-bash reads both as a command named coproc."""
+        args = words[1:]
+        if args and args[0].value in ("{", "("):
+            args = args[1:]
+        elif len(args) > 1 and args[1].value in ("{", "("):
+            args = args[2:]
+        self._program(args, env, cleared, via + ("coproc",), command)
+
+    def _source(self, name: str, words: tuple[Word, ...], env: list, cleared: bool, via: tuple, command: Command) -> None:
+        """`source FILE`/`. FILE` run a file the guard cannot see; a computed one (`<(echo ...)`) is a problem."""
+        if len(words) > 1 and not words[1].literal:
+            self._problem("AG003", f"`{name}` runs `{words[1].text}`, computed at run time; the guard cannot see "
+                          "the commands in it")
+
     def _eval(self, name: str, words: tuple[Word, ...], env: list, cleared: bool, via: tuple, command: Command) -> None:
         self._nested_words(words[1:], "eval", env, cleared, via, command)
 
@@ -219,7 +245,9 @@ class _Extractor:
                 return
             args = args[1:]
         parsed = wrappers.shell_args(args)
-        if parsed.script is not None:
+        if parsed.file and parsed.operand is not None and not parsed.operand.literal:
+            self._source(name, (words[0], parsed.operand), env, cleared, via, command)
+        elif parsed.script is not None:
             self._nested(parsed.script, f"{name} -c", env, cleared, via, command)
         elif parsed.reads_stdin and command.stdin is not None:
             self._nested_stdin(command.stdin, name, env, cleared, via, command)
@@ -288,10 +316,48 @@ def _output_of(producer: Command | None) -> str | None:
             args = args[1:]
         return " ".join(args)
     if name == "printf" and args:
-        return " ".join(args)
+        return _printf(args[0], args[1:])
     if name == "cat" and not args and producer.stdin is not None:
         return producer.stdin.text
     return None
+
+
+def _printf(fmt: str, args: list[str]) -> str | None:
+    """printf's output for formats using only %s, %b and %%; None for anything else.
+
+    The format is reused while arguments remain, as printf(1) does.
+    """
+    pieces = _printf_pieces(fmt)
+    if any(p.startswith("%") and p not in ("%s", "%b", "%") for p in pieces):
+        return None
+    out: list[str] = []
+    rest = list(args)
+    while True:
+        used = 0
+        for piece in pieces:
+            if piece in ("%s", "%b"):
+                value = rest.pop(0) if rest else ""
+                out.append(decode_ansi_c(value) if piece == "%b" else value)
+                used += 1
+            else:
+                out.append(piece)
+        if not rest or used == 0:
+            return "".join(out)
+
+
+def _printf_pieces(fmt: str) -> list[str]:
+    pieces: list[str] = []
+    i = 0
+    while i < len(fmt):
+        j = fmt.find("%", i)
+        if j < 0 or j + 1 >= len(fmt):
+            pieces.append(decode_ansi_c(fmt[i:]))
+            break
+        pieces.append(decode_ansi_c(fmt[i:j]))
+        directive = fmt[j:j + 2]
+        pieces.append("%" if directive == "%%" else directive)
+        i = j + 2
+    return pieces
 
 
 _Handler = Callable[["_Extractor", str, tuple, list, bool, tuple, Command], None]
@@ -304,5 +370,8 @@ _HANDLERS.update({
     "find": _Extractor._find,
     "watch": _Extractor._watch,
     "eval": _Extractor._eval,
+    "coproc": _Extractor._coproc,
+    "source": _Extractor._source,
+    ".": _Extractor._source,
 })
 _HANDLERS.update({name: _Extractor._shell for name in wrappers.SHELLS})

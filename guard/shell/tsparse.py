@@ -13,7 +13,7 @@ import sys
 from typing import Any, Iterator
 
 from guard.shell.model import Command, ParseResult, Stdin, Word
-from guard.shell.words import decode_ansi_c, unescape_double, unescape_unquoted
+from guard.shell.words import heredoc_as_string, is_probe, scan_word
 
 _PARSER: Any = None
 _SCOPES = frozenset({"subshell", "command_substitution", "process_substitution"})
@@ -110,7 +110,7 @@ class _Walker:
             self._assignment(node, scope)
             return None
         if kind == "unset_command":
-            words = tuple(word_of(c) for c in node.children[1:] if c.is_named)
+            words = words_of([c for c in node.children[1:] if c.is_named])
             self._emit(Command(words=words, scope=scope, kind="unset", line=node.start_point[0] + 1))
             return None
         inner = self._new_scope(scope) if kind in _SCOPES else scope
@@ -125,20 +125,23 @@ class _Walker:
         self.commands.append(command)
         return command
 
-    def _command(self, node: Any, scope: tuple[int, ...], stdin: Stdin | None) -> Command:
-        words: list[Word] = []
+    def _command(self, node: Any, scope: tuple[int, ...], stdin: Stdin | None, extra: list[Any] | None = None) -> Command:
+        word_nodes: list[Any] = []
         assignments: list[tuple[str, Word]] = []
         for i, child in enumerate(node.children):
             field = node.field_name_for_child(i)
             if child.type == "variable_assignment":
                 assignments.append(_assignment_of(child))
             elif child.type == "command_name":
-                words.append(word_of(child.children[0]))
+                word_nodes.append(child.children[0])
             elif field == "argument":
-                words.append(word_of(child))
+                word_nodes.append(child)
             elif child.type == "herestring_redirect":
                 stdin = _herestring(child)
-        command = self._emit(Command(tuple(words), tuple(assignments), scope, stdin, line=node.start_point[0] + 1))
+            elif child.type == "file_redirect":
+                word_nodes.extend(_extra_destinations(child))
+        words = words_of(word_nodes + (extra or []))
+        command = self._emit(Command(words, tuple(assignments), scope, stdin, line=node.start_point[0] + 1))
         for child in node.children:  # substitutions inside the words and values run too
             inner = child.child_by_field_name("value") if child.type == "variable_assignment" else child
             if inner is not None:
@@ -147,10 +150,15 @@ class _Walker:
 
     def _redirected(self, node: Any, scope: tuple[int, ...], stdin: Stdin | None) -> Command | None:
         redirects = [c for i, c in enumerate(node.children) if node.field_name_for_child(i) == "redirect"]
+        extra: list[Any] = []
         for redirect in redirects:
             stdin = _stdin_of(redirect) or stdin
+            extra.extend(_extra_destinations(redirect))
         body = node.child_by_field_name("body")
-        command = self.visit(body, scope, stdin) if body is not None else None
+        if body is not None and body.type == "command":
+            command: Command | None = self._command(body, scope, stdin, extra)
+        else:
+            command = self.visit(body, scope, stdin) if body is not None else None
         for redirect in redirects:
             self._redirect_rest(redirect, scope, command)
         return command
@@ -160,13 +168,39 @@ class _Walker:
 
         tree-sitter-bash attaches what follows a heredoc operator on the same
         line (`cat <<EOF | bash`, `cat <<EOF && aws ...`) to the heredoc node
-        itself; a pipeline there reads from the redirected command.
+        itself; a pipeline there reads from the redirected command. Heredoc
+        bodies are handled by _heredoc_body.
         """
         for child in redirect.children:
             if child.type == "pipeline" and child.children and child.children[0].type in ("|", "|&"):
                 self._pipeline(child.children, scope, command)
+            elif child.type == "heredoc_body":
+                self._heredoc_body(redirect, child, scope)
             else:
                 self.visit(child, scope)
+
+    def _heredoc_body(self, redirect: Any, body: Any, scope: tuple[int, ...]) -> None:
+        """An unquoted heredoc body runs its $( ) and backticks, wherever they stand.
+
+        tree-sitter-bash misses substitutions on indented lines and backticks in
+        bodies, so the body is parsed again as the double-quoted string it
+        behaves like. A quoted delimiter (<<'EOF') makes the body plain text.
+        """
+        start = next((c for c in redirect.children if c.type == "heredoc_start"), None)
+        if start is None or any(q in _text(start) for q in "'\\\""):
+            return
+        text = _text(body)
+        if "$" not in text and "`" not in text:
+            return
+        inner = parse(heredoc_as_string(text))
+        if not inner.ok:
+            self.visit_children(body, scope)
+            return
+        for command in inner.commands:
+            if command.scope == () and is_probe(command.words):
+                continue
+            self._emit(Command(command.words, command.assignments, scope + command.scope, command.stdin,
+                               command.kind, body.start_point[0] + command.line))
 
     def _pipeline(self, children: list[Any], scope: tuple[int, ...], producer: Command | None) -> None:
         for child in children:
@@ -179,7 +213,7 @@ class _Walker:
         """`export A=1`, `declare -x A`, bare `A=1 B=2`: all change what later calls see."""
         nodes = _assignment_nodes(node)
         named = [] if node.type == "variable_assignment" else [c for c in node.children if c.is_named]
-        words = [word_of(c) for c in named if c.type not in _ASSIGNMENT_TYPES]
+        words = list(words_of([c for c in named if c.type not in _ASSIGNMENT_TYPES]))
         if node.type == "declaration_command":
             keyword = _text(node.children[0])
             words.insert(0, Word(keyword, keyword, keyword))
@@ -230,67 +264,38 @@ def _herestring(node: Any) -> Stdin:
 
 
 def word_of(node: Any) -> Word:
-    """Quote removal on a word node; value None where bash computes it at run time."""
+    """Quote removal on a word node's source text (guard.shell.words.scan_word)."""
     text = _text(node)
-    parts = _literal_parts(node)
-    if parts is None:
-        return Word(text, None, _prefix(node))
-    return Word(text, "".join(parts), "".join(parts))
+    value, prefix, unquoted = scan_word(text)
+    return Word(text, value, prefix, unquoted)
 
 
-def _literal_parts(node: Any) -> list[str] | None:
-    kind = node.type
-    if kind in ("word", "number", "extglob_pattern", "variable_name"):
-        value, glob = unescape_unquoted(_text(node))
-        return None if glob else [value]
-    if kind == "raw_string":
-        return [_text(node)[1:-1]]
-    if kind == "ansi_c_string":
-        return [decode_ansi_c(_text(node)[2:-1])]
-    if kind in ("string", "translated_string"):
-        return _string_parts(node)
-    if kind == "concatenation":
-        return _concatenation_parts(node)
-    return None
+def words_of(nodes: list[Any]) -> tuple[Word, ...]:
+    """Words from argument nodes; nodes with no blank between them are one shell word.
+
+    tree-sitter-bash sometimes splits one word into several argument nodes
+    (`a=[\\{x\\},y]`, `$"text"`); bash sees one word wherever no blank separates them.
+    """
+    groups: list[list[Any]] = []
+    for node in sorted(nodes, key=lambda n: n.start_byte):
+        if groups and groups[-1][-1].end_byte == node.start_byte:
+            groups[-1].append(node)
+        else:
+            groups.append([node])
+    return tuple(_joined(group) for group in groups)
 
 
-def _string_parts(node: Any) -> list[str] | None:
-    out: list[str] = []
-    for child in node.children:
-        if child.type == "string_content":
-            out.append(unescape_double(_text(child)))
-        elif child.type not in ('"', "$"):
-            return None
-    return out
+def _joined(group: list[Any]) -> Word:
+    if len(group) == 1:
+        return word_of(group[0])
+    text = b"".join(n.text for n in group).decode("utf-8", "surrogatepass")
+    value, prefix, unquoted = scan_word(text)
+    return Word(text, value, prefix, unquoted)
 
 
-def _concatenation_parts(node: Any) -> list[str] | None:
-    texts = [_text(c) for c in node.children]
-    if "{" in texts and "}" in texts and any("," in t or ".." in t for t in texts):
-        return None  # brace expansion: {a,b} becomes several words
-    out: list[str] = []
-    for child in node.children:
-        parts = _literal_parts(child)
-        if parts is None:
-            return None
-        out.extend(parts)
-    return out
-
-
-def _prefix(node: Any) -> str:
-    """The literal start of a computed word (empty when it starts computed)."""
-    if node.type == "word":
-        value, _ = unescape_unquoted(_text(node))
-        return value.split("*")[0].split("?")[0].split("[")[0]
-    if node.type not in ("concatenation", "string"):
-        return ""
-    out: list[str] = []
-    for child in node.children:
-        if child.type == '"':
-            continue
-        parts = [unescape_double(_text(child))] if child.type == "string_content" else _literal_parts(child)
-        if parts is None:
-            out.append(_prefix(child))
-            break
-        out.extend(parts)
-    return "".join(out)
+def _extra_destinations(redirect: Any) -> list[Any]:
+    """`cmd > f arg2 arg3`: bash takes only `f` as the file; tree-sitter hangs the rest on the redirect."""
+    if redirect.type != "file_redirect":
+        return []
+    found = [c for i, c in enumerate(redirect.children) if redirect.field_name_for_child(i) == "destination"]
+    return found[1:]

@@ -16,10 +16,13 @@ def mentions_aws(text: str) -> bool:
     their presence alone means "parse it". Case is ignored: AWS_PROFILE and
     friends count as mentions too.
     """
-    if "$'" in text:
-        return True
     if "aws" in text or "AWS" in text:
         return True
+    if "$'" in text:
+        decoded = decode_ansi_strings(text)
+        if decoded is None:
+            return True
+        text = decoded
     folded = text.replace("\\", "").replace("'", "").replace('"', "").replace("\n", "")
     return "aws" in folded.lower()
 
@@ -110,3 +113,199 @@ def _decode_number(body: str, i: int, base: int, width: int, out: list[str], fal
 def basename(program: str) -> str:
     """Commands are matched by basename: /usr/local/bin/aws is aws."""
     return program.rstrip("/").rsplit("/", 1)[-1]
+
+
+_SPECIAL_PARAMS = frozenset("@*#?$!-0123456789")
+
+
+def scan_word(raw: str) -> tuple[str | None, str, tuple[str, ...]]:
+    """Quote removal on a word's source text, the way bash does it.
+
+    Returns (value, prefix, unquoted): value is None when part of the word is
+    computed at run time (an expansion, a glob, a brace expansion); prefix is
+    the literal text before the first such part; unquoted lists the
+    expansions outside double quotes, whose results bash splits into more
+    words. Used where a parser's own quote removal cannot be trusted (bashlex).
+    """
+    state = _WordState(raw)
+    while state.i < len(raw):
+        state.step()
+    value = None if state.dynamic or _brace_expansion(raw) else "".join(state.out)
+    prefix = state.prefix if state.prefix is not None else "".join(state.out)
+    return value, prefix, tuple(state.unquoted)
+
+
+class _WordState:
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.i = 0
+        self.quote = ""
+        self.out: list[str] = []
+        self.dynamic = False
+        self.prefix: str | None = None
+        self.unquoted: list[str] = []
+
+    def step(self) -> None:
+        raw, i, c = self.raw, self.i, self.raw[self.i]
+        if self.quote == "'":
+            self.quote = "" if c == "'" else "'"
+            self._take(c if c != "'" else "", 1)
+        elif c == "\\":
+            self._backslash()
+        elif c == "'" and not self.quote:
+            self.quote = "'"
+            self.i += 1
+        elif c == '"':
+            self.quote = "" if self.quote == '"' else '"'
+            self.i += 1
+        elif not self.quote and raw.startswith("$'", i):
+            end = _ansi_end(raw, i + 2)
+            self._take(decode_ansi_c(raw[i + 2:end]), end + 1 - i)
+        elif not self.quote and raw.startswith('$"', i):
+            self.quote = '"'
+            self.i += 2
+        elif c in "$`":
+            self._expansion()
+        elif not self.quote and raw.startswith(("<(", ">("), i):
+            self._computed()  # process substitution: a /dev/fd path, never split
+            self.i = _matching(raw, i + 1, "(", ")")
+        else:
+            if not self.quote and c in _GLOB:
+                self._computed()
+            self._take(c, 1)
+
+    def _take(self, text: str, width: int) -> None:
+        self.out.append(text)
+        self.i += width
+
+    def _backslash(self) -> None:
+        nxt = self.raw[self.i + 1] if self.i + 1 < len(self.raw) else ""
+        if self.quote == '"' and nxt not in '$`"\\\n':
+            self._take("\\", 1)
+        elif nxt:
+            self._take("" if nxt == "\n" else nxt, 2)
+        else:
+            self._take("\\", 1)
+
+    def _computed(self) -> None:
+        if self.prefix is None:
+            self.prefix = "".join(self.out)
+        self.dynamic = True
+
+    def _expansion(self) -> None:
+        end = expansion_end(self.raw, self.i)
+        if end is None:
+            self._take(self.raw[self.i], 1)
+            return
+        self._computed()
+        text = self.raw[self.i:end]
+        if not self.quote and not text.startswith("$(("):
+            self.unquoted.append(text)
+        self.i = end
+
+
+def _ansi_end(raw: str, i: int) -> int:
+    while i < len(raw) and raw[i] != "'":
+        i += 2 if raw[i] == "\\" else 1
+    return min(i, len(raw))
+
+
+def expansion_end(raw: str, i: int) -> int | None:
+    """Where the expansion starting at raw[i] (`$x`, `${..}`, `$(..)`, backticks) ends; None: a literal `$`."""
+    if raw[i] == "`":
+        j = i + 1
+        while j < len(raw) and raw[j] != "`":
+            j += 2 if raw[j] == "\\" else 1
+        return min(j + 1, len(raw))
+    nxt = raw[i + 1] if i + 1 < len(raw) else ""
+    if not nxt:
+        return None
+    if nxt in "({":
+        return _matching(raw, i + 1, nxt, ")" if nxt == "(" else "}")
+    if nxt.isalpha() or nxt == "_":
+        j = i + 1
+        while j < len(raw) and (raw[j].isalnum() or raw[j] == "_"):
+            j += 1
+        return j
+    return i + 2 if nxt in _SPECIAL_PARAMS else None
+
+
+def _matching(raw: str, i: int, opening: str, closing: str) -> int:
+    depth = 0
+    quote = ""
+    j = i
+    while j < len(raw):
+        c = raw[j]
+        if c == "\\" and quote != "'":
+            j += 2
+            continue
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c == opening:
+            depth += 1
+        elif c == closing:
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return len(raw)
+
+
+def _brace_expansion(raw: str) -> bool:
+    """An unquoted `{a,b}` or `{1..3}`: bash turns the word into several."""
+    quote = ""
+    depth = 0
+    i = 0
+    while i < len(raw):
+        c = raw[i]
+        if c == "\\" and quote != "'":
+            i += 2
+            continue
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth = max(depth - 1, 0)
+        elif depth and (c == "," or raw.startswith("..", i)):
+            return True
+        i += 1
+    return False
+
+
+HEREDOC_PROBE = ": "
+
+
+def heredoc_as_string(body: str) -> str:
+    """An unquoted heredoc body, as a `:` command whose argument has the same expansions.
+
+    In a heredoc `"` is an ordinary character; inside double quotes it must be
+    escaped. Backslashes keep their meaning (they escape $ ` \\ and newline in
+    both). The `:` command itself is dropped by the caller (see is_probe).
+    """
+    return HEREDOC_PROBE + '"' + body.replace('"', '\\"') + '"'
+
+
+def is_probe(words: tuple) -> bool:
+    return bool(words) and words[0].value == ":"
+
+
+def decode_ansi_strings(text: str) -> str | None:
+    """`text` with each $'...' replaced by what it spells; None when one is unterminated."""
+    out: list[str] = []
+    i = 0
+    while True:
+        j = text.find("$'", i)
+        if j < 0:
+            out.append(text[i:])
+            return "".join(out)
+        end = _ansi_end(text, j + 2)
+        if end >= len(text):
+            return None
+        out.append(text[i:j])
+        out.append(decode_ansi_c(text[j + 2:end]))
+        i = end + 1

@@ -113,6 +113,9 @@ def unwrap_env(args: tuple[Word, ...]) -> Unwrapped:
         if not word.literal:
             return Unwrapped(args[i:], out.env, out.env_cleared, dynamic=word)
         value = word.value or ""
+        if value == "--":  # end of env's options: the command follows
+            i += 1
+            break
         step = _env_option(value, args[i + 1] if i + 1 < len(args) else None, out)
         if step == 0:
             break
@@ -139,10 +142,8 @@ def _env_option(value: str, following: Word | None, out: Unwrapped) -> int:
         return 2
     if value in ("-S", "--split-string") or value.startswith(("-S", "--split-string=")):
         return -1
-    if value.startswith("-") and value != "--":
+    if value.startswith("-"):
         return 1
-    if value == "--":
-        return 0
     name, eq, val = value.partition("=")
     if eq and name and _is_name(name):
         out.env.append((name, EnvChange(lit(val), "env")))
@@ -258,6 +259,7 @@ class ShellArgs:
     script: Word | None = None
     reads_stdin: bool = False
     file: bool = False
+    operand: Word | None = None  # the script file, when there is one
 
 
 def shell_args(args: tuple[Word, ...]) -> ShellArgs:
@@ -284,4 +286,4 @@ def shell_args(args: tuple[Word, ...]) -> ShellArgs:
         return ShellArgs(script=rest[0] if rest else None)
     if not rest or any(a.value == "-s" for a in args[:i]):
         return ShellArgs(reads_stdin=True)
-    return ShellArgs(file=True)
+    return ShellArgs(file=True, operand=rest[0])
