@@ -8,8 +8,7 @@ anywhere after `aws`, may be abbreviated to any unique prefix (`--prof`,
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from guard.record import field, record
 from guard.shell.model import Word
 
 # Global options of CLI v1 and v2 (`aws help`), and whether each takes a value.
@@ -23,7 +22,7 @@ GLOBAL_OPTIONS: dict[str, bool] = {
 HELP_WORDS = frozenset({"help"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AwsCall:
     """One `aws ...` argv, read the way the CLI reads it."""
 

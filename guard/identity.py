@@ -26,20 +26,29 @@ from __future__ import annotations
 
 import json
 import os
-import threading
+import re
 import time
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from hashlib import sha1
-from typing import Any, Callable, Mapping, TypeVar
+
+try:  # the built-in SHA-1, without hashlib's OpenSSL start-up cost
+    from _sha1 import sha1
+except ImportError:  # pragma: no cover - other interpreters
+    from hashlib import sha1
 
 from guard import cache
 from guard.profiles import AwsConfig, RawProfile
+from guard.record import record
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here
+if TYPE_CHECKING:
+    from typing import Any, Callable, Mapping, TypeVar
+
+    T = TypeVar("T")
+
 DEFAULT_TIMEOUT = 5.0
 CACHE_MARGIN = 30.0  # seconds: a session about to expire is not worth a verdict
 STATIC_TTL = 3600.0  # keys that never expire are re-verified hourly (they can be revoked or re-pointed)
+# Left out of cache keys (they are stored in the entry); the key id beside them decides the identity.
+SECRET_KEYS = frozenset({"aws_secret_access_key", "aws_session_token", "aws_security_token"})
 ENDPOINT_VARS = ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL", "AWS_CA_BUNDLE", "AWS_USE_FIPS_ENDPOINT")
 
 
@@ -51,7 +60,7 @@ class IdentityError(Exception):
         self.fix = fix
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Credentials:
     access_key: str
     secret_key: str
@@ -60,7 +69,7 @@ class Credentials:
     source: str  # where they came from, for people
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Identity:
     profile: str
     account: str
@@ -102,22 +111,38 @@ def cli_cache_key(profile: RawProfile) -> str:
     return digest.replace(":", "_").replace(os.sep, "_").replace("/", "_")
 
 
+_ISO = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(\.\d+)?(Z|z|[+-]\d\d:?\d\d)?$")
+
+
 def parse_expiration(value: Any) -> float | None:
-    """`Expiration` is ISO 8601 with `Z` or `+00:00`, with or without fractions, or epoch seconds."""
-    if isinstance(value, (int, float)):
+    """`Expiration` is ISO 8601 with `Z` or `+00:00`, with or without fractions, or epoch seconds.
+
+    Parsed by hand: the datetime module costs start-up time on every cache hit.
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    if not isinstance(value, str):
+    match = _ISO.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
         return None
-    text = value.strip().replace(" ", "T")
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.timestamp()
+    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
+    seconds = _days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+    seconds += float(match.group(7) or 0)
+    zone = match.group(8) or "Z"
+    if zone not in ("Z", "z"):
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        seconds -= sign * (int(digits[:2]) * 3600 + int(digits[2:]) * 60)
+    return float(seconds)
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm)."""
+    year -= month <= 2
+    era = (year if year >= 0 else year - 399) // 400
+    yoe = year - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
 
 
 def from_cli_cache(profile: RawProfile, env: Mapping[str, str], now: float) -> Credentials | None:
@@ -240,13 +265,14 @@ def fingerprint(aws: AwsConfig, name: str, env: Mapping[str, str]) -> str:
         profile = aws.profiles.get(current)
         if profile is None:
             break
-        parts.append(json.dumps(dict(profile.settings), sort_keys=True))
+        public = {k: v for k, v in profile.settings.items() if k not in SECRET_KEYS}
+        parts.append(json.dumps(public, sort_keys=True))
         if profile.has_role():
             parts.append(_cli_cache_stamp(profile, env))
         current = profile.get("source_profile") if profile.has_role() else None
     parts.extend(f"{k}={env.get(k, '')}" for k in ENDPOINT_VARS)
     parts.append(aws.config_file)
-    return cache.digest(*parts)
+    return "\0".join(parts)
 
 
 def _cli_cache_stamp(profile: RawProfile, env: Mapping[str, str]) -> str:
@@ -286,6 +312,8 @@ def within(timeout: float, work: Callable[[], T], stage: list[str]) -> T:
     The worker is a daemon thread, so a hung credential process cannot keep
     the hook alive past its answer.
     """
+    import threading
+
     box: dict[str, Any] = {}
 
     def run() -> None:

@@ -10,12 +10,16 @@ AG4xx about identity.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable
-
 from guard import access
 from guard.analysis import ASK, DENY, CallInfo, Context, Finding
+from guard.record import record
 from guard.shell.model import Word
+
+TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable
+
+    Check = Callable[[CallInfo, Context], Iterable[Finding]]
 
 IDENTITY_VARS = (
     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
@@ -23,17 +27,16 @@ IDENTITY_VARS = (
     "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
     "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
 )
-Check = Callable[[CallInfo, Context], Iterable[Finding]]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Example:
     command: str
     verdict: str  # what the whole command gets: "pass", "ask" or "deny"
     env: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     id: str
     title: str

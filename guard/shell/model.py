@@ -6,10 +6,10 @@ written once and the two back ends can be compared call for call.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from guard.record import field, record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Word:
     """One shell word.
 
@@ -38,7 +38,7 @@ def lit(value: str) -> Word:
     return Word(text=value, value=value, prefix=value)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Stdin:
     """What a command reads on standard input, when the command line says.
 
@@ -51,7 +51,7 @@ class Stdin:
     producer: "Command | None" = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Command:
     """A simple command, a bare assignment, an export/declare or an unset.
 
@@ -68,7 +68,7 @@ class Command:
     line: int = 1
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ParseResult:
     """The commands one back end found, or why it could not parse."""
 
@@ -81,7 +81,7 @@ class ParseResult:
         return self.error is None
 
 
-@dataclass
+@record
 class EnvChange:
     """How the command line changes one environment variable for a call."""
 
@@ -89,7 +89,7 @@ class EnvChange:
     how: str  # "inline" | "export" | "env" (the env wrapper)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Invocation:
     """A program the command line would start, after looking through wrappers.
 

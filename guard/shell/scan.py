@@ -9,18 +9,30 @@ found; if both parse but find different calls, that is a problem too.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
-
+from guard.record import field, record
 from guard.shell import tsparse, wrappers
-from guard.shell.model import Command, EnvChange, Invocation, ParseResult, Stdin, Word, lit
+from guard.shell.model import (
+    Command,
+    EnvChange,
+    Invocation,
+    ParseResult,
+    Stdin,
+    Word,
+    lit,
+)
 from guard.shell.words import basename, decode_ansi_c, mentions_aws
 
+TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here
+if TYPE_CHECKING:
+    from typing import Callable
+
+    Parse = Callable[[str], ParseResult]
+    _Handler = Callable[["_Extractor", str, tuple, list, bool, tuple, Command], None]
+
 MAX_DEPTH = 8
-Parse = Callable[[str], ParseResult]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     """Something about the command line that stops the guard from proving it safe."""
 
@@ -28,7 +40,7 @@ class Problem:
     message: str
 
 
-@dataclass
+@record
 class Scan:
     calls: list[Invocation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -360,7 +372,6 @@ def _printf_pieces(fmt: str) -> list[str]:
     return pieces
 
 
-_Handler = Callable[["_Extractor", str, tuple, list, bool, tuple, Command], None]
 _HANDLERS: dict[str, _Handler] = {name: _Extractor._wrapper for name in wrappers.SPECS}
 _HANDLERS.update({
     "env": _Extractor._env,

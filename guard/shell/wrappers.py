@@ -9,12 +9,12 @@ have small functions of their own.
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass, field
 
+from guard.record import field, record
 from guard.shell.model import EnvChange, Word, lit
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Spec:
     """How a wrapper's own options look.
 
@@ -62,7 +62,7 @@ SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "yash", "
 PYTHONS = ("python", "pypy")
 
 
-@dataclass
+@record
 class Unwrapped:
     """The command a wrapper runs, and what the wrapper did on the way."""
 
@@ -252,7 +252,7 @@ def unwrap_find(args: tuple[Word, ...]) -> list[Unwrapped]:
     return found
 
 
-@dataclass
+@record
 class ShellArgs:
     """What a shell is asked to run: a -c string, a script file, or its stdin."""
 
