@@ -51,7 +51,17 @@ def _default(ctx: Context) -> policies.Policy:
         resolved = aws.resolve(name)
         return resolved.account if resolved else None
 
-    return policies.default_policy(aws.names(), account_of)
+    return policies.default_policy([n for n in aws.names() if n not in _key_holders(aws)], account_of)
+
+
+def _key_holders(aws: profiles.AwsConfig) -> set[str]:
+    """Profiles that only hold the keys other profiles assume roles from (the seed's `base`).
+
+    Left out of the built-in default: an agent should act through the roles,
+    not as the IAM user behind them.
+    """
+    sources = {p.get("source_profile") for p in aws.profiles.values() if p.has_role()}
+    return {n for n in sources if n is not None and n in aws.profiles and not aws.profiles[n].has_role()}
 
 
 def cwd_or(path: str | None) -> str:

@@ -71,6 +71,7 @@ def test_without_any_policy_the_default_takes_every_configured_profile(home: Hom
     assert rules["CustomerA"].account == "222222222222" and rules["CustomerA"].access == "ask-write"
     assert rules["default"].account == "111111111111"
     assert ctx.policy.verify_identity
+    assert "base" not in rules and "Access CustomerA" not in rules  # key holders: act through the roles
 
 
 def test_a_project_policy_can_only_narrow(home: Home) -> None:

@@ -1,0 +1,37 @@
+"""This repository's own Claude Code settings run the guard from hooks/ (dogfooding)."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from tests.testing import REPO, Home, hook_event
+
+
+def _run(script: Path, event: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(script)], input=event, env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_settings_point_at_the_hook_script_for_every_shell_tool() -> None:
+    settings = json.loads((REPO / ".claude" / "settings.json").read_text())
+    [entry] = settings["hooks"]["PreToolUse"]
+    assert entry["matcher"] == "Bash|Monitor"
+    [hook] = entry["hooks"]
+    assert hook["command"] == '"$CLAUDE_PROJECT_DIR"/hooks/aws-guard-pretooluse' and hook["timeout"] > 5
+    assert (REPO / "hooks" / "aws-guard-pretooluse").stat().st_mode & 0o111
+
+
+def test_the_hook_script_denies_an_aws_call_without_profile(home: Home) -> None:
+    result = _run(REPO / "hooks" / "aws-guard-pretooluse", hook_event("aws s3 ls"), home.env)
+    out = json.loads(result.stdout)["hookSpecificOutput"]
+    assert result.returncode == 0 and out["permissionDecision"] == "deny" and "--profile" in out["permissionDecisionReason"]
+
+
+def test_the_hook_script_fails_closed_without_an_installed_guard(home: Home, tmp_path: Path) -> None:
+    (tmp_path / "hooks").mkdir()
+    script = tmp_path / "hooks" / "aws-guard-pretooluse"
+    shutil.copy2(REPO / "hooks" / "aws-guard-pretooluse", script)
+    result = _run(script, hook_event("git status"), home.env)
+    out = json.loads(result.stdout)["hookSpecificOutput"]
+    assert out["permissionDecision"] == "deny" and "not installed" in out["permissionDecisionReason"]
