@@ -82,6 +82,12 @@ def _identity(found: Any) -> dict[str, Any] | None:
             "cached": found.cached}
 
 
+def _title(rule_id: str) -> str:
+    from guard.rules import RULES
+
+    return next((r.title for r in RULES if r.id == rule_id), "")
+
+
 def render(command: str, decision: Decision) -> str:
     lines = [f"{decision.verdict}: {decision.reason}" if decision.reason else f"{decision.verdict}: no aws call found"
              if not decision.calls else f"{decision.verdict}"]
@@ -99,7 +105,9 @@ def render(command: str, decision: Decision) -> str:
             cached = ", verdict cached" if call.identity.cached else ""
             lines.append(f"    verified: {call.identity.arn}  (via {call.identity.source}{cached})")
         for finding in call.findings:
-            lines.append(f"    {finding.rule} {finding.verdict}: {finding.message}")
+            lines.append(f"    {finding.rule} {finding.verdict}: {_title(finding.rule)}")
+        if not call.findings:
+            lines.append("    checks:  all passed")
     for problem in decision.problems:
         lines.append(f"  {problem.rule}: {problem.message}")
     return "\n".join(lines) + "\n"
