@@ -55,7 +55,14 @@ def _parser():  # type: ignore[no-untyped-def]
     _add_test(sub)
     _add_verify(sub)
     _add_doctor(sub)
+    _add_install(sub)
+    _add_uninstall(sub)
+    _add_status(sub)
+    _add_log(sub)
+    _add_replay(sub)
     _add_hook(sub)
+    _add_session_start(sub)
+    _add_audit_write(sub)
     return parser
 
 
@@ -113,6 +120,121 @@ def _add_doctor(sub) -> None:  # type: ignore[no-untyped-def]
         from guard.commands import doctor
 
         return doctor.run(a.config, a.json)
+
+    p.set_defaults(run=run)
+
+
+def _scope(parser) -> None:  # type: ignore[no-untyped-def]
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--user", dest="scope", action="store_const", const="user",
+                       help="~/.claude/settings.json (every project)")
+    where.add_argument("--local", dest="scope", action="store_const", const="local",
+                       help=".claude/settings.local.json (this project, not shared)")
+    parser.set_defaults(scope="project")
+
+
+def _add_install(sub) -> None:  # type: ignore[no-untyped-def]
+    p = sub.add_parser("install", help="add the guard's hooks to Claude Code's settings",
+                       description="Add the PreToolUse hook (Bash|Monitor) and the SessionStart briefing to "
+                       ".claude/settings.json of this project (the git top level, or this directory). Merges with "
+                       "what is there, backs the file up first, changes nothing when already installed, and "
+                       "refuses a file that is not valid JSON.")
+    _scope(p)
+
+    def run(a) -> int:  # type: ignore[no-untyped-def]
+        from guard.commands import install
+
+        return install.run(a.scope)
+
+    p.set_defaults(run=run)
+
+
+def _add_uninstall(sub) -> None:  # type: ignore[no-untyped-def]
+    p = sub.add_parser("uninstall", help="remove only the guard's own hooks from Claude Code's settings",
+                       description="Remove the guard's hooks from the settings file; every other setting and hook "
+                       "stays. The file is backed up first.")
+    _scope(p)
+
+    def run(a) -> int:  # type: ignore[no-untyped-def]
+        from guard.commands import uninstall
+
+        return uninstall.run(a.scope)
+
+    p.set_defaults(run=run)
+
+
+def _add_status(sub) -> None:  # type: ignore[no-untyped-def]
+    p = sub.add_parser("status", help="where the guard is installed, and which policy it applies",
+                       description="Show the guard's hooks in the user, project and local settings files and the "
+                       "policy in effect here. Exit 0 when the PreToolUse hook is installed somewhere, 2 otherwise.")
+    _config(p)
+
+    def run(a) -> int:  # type: ignore[no-untyped-def]
+        from guard.commands import status
+
+        return status.run(a.config)
+
+    p.set_defaults(run=run)
+
+
+def _add_log(sub) -> None:  # type: ignore[no-untyped-def]
+    p = sub.add_parser("log", help="show the audit log of aws decisions",
+                       description="Show the guard's audit log (every decision on a command that holds an aws call) "
+                       "as a table, oldest first.")
+    p.add_argument("--since", metavar="WHEN", help="only records newer than WHEN: 30m, 1h, 2d, 1w or a date")
+    p.add_argument("--decision", choices=["pass", "ask", "deny"], help="only this decision")
+    p.add_argument("--profile", metavar="P", help="only records with a call on profile P")
+    p.add_argument("--json", action="store_true", help="print the records as JSON lines")
+
+    def run(a) -> int:  # type: ignore[no-untyped-def]
+        from guard.commands import log
+
+        return log.run(a.since, a.decision, a.profile, a.json)
+
+    p.set_defaults(run=run)
+
+
+def _add_replay(sub) -> None:  # type: ignore[no-untyped-def]
+    p = sub.add_parser("replay", help="decide the shell commands of past Claude Code sessions under today's policy",
+                       description="Read Claude Code transcripts (~/.claude/projects/<project>/<session>.jsonl) and "
+                       "decide every shell command in them as the hook would now; print those that would be denied "
+                       "or asked, and a summary. Exit 0 all pass, 3 some ask, 2 some deny.")
+    p.add_argument("transcripts", nargs="+", metavar="TRANSCRIPT.jsonl")
+    p.add_argument("--verify", action="store_true", help="also verify identities with STS (default: static checks)")
+    p.add_argument("--json", action="store_true", help="one JSON object per command, then a summary object")
+    _config(p)
+
+    def run(a) -> int:  # type: ignore[no-untyped-def]
+        from guard.commands import replay
+
+        return replay.run(a.transcripts, a.config, a.verify, a.json)
+
+    p.set_defaults(run=run)
+
+
+def _add_session_start(sub) -> None:  # type: ignore[no-untyped-def]
+    p = sub.add_parser("session-start", help="Claude Code SessionStart hook: brief the agent on the rules",
+                       description="Print the SessionStart hook output whose additionalContext tells the agent "
+                       "which profiles it may use and how aws calls must be written. Always exits 0.")
+    _config(p)
+
+    def run(a) -> int:  # type: ignore[no-untyped-def]
+        from guard.commands import session_start
+
+        return session_start.run(a.config)
+
+    p.set_defaults(run=run)
+
+
+def _add_audit_write(sub) -> None:  # type: ignore[no-untyped-def]
+    # Internal: the hook hands audit records to this detached process (see guard.audit).
+    p = sub.add_parser("audit-write", description="Internal: append audit records read on stdin to the audit log.")
+
+    def run(a) -> int:  # type: ignore[no-untyped-def]
+        from guard import audit
+
+        audit.write(sys.stdin.read())
+        return 0
 
     p.set_defaults(run=run)
 

@@ -124,7 +124,24 @@ def check_environment(ctx: Any) -> Iterator[Finding]:
                           f"unset {name} before starting Claude Code")
 
 
-CHECKS: tuple[Check, ...] = (check_policy, check_profiles, check_default_keys, check_environment)
+def check_installed(ctx: Any) -> Iterator[Finding]:
+    """The PreToolUse hook in Claude Code's settings, pointing at a program that exists."""
+    from guard.commands.status import installed
+
+    hooks = [(scope, path, h) for scope, path, handlers in installed() for event, h in handlers if event == "PreToolUse"]
+    if not hooks:
+        yield Finding(WARN, "claude-code", "the PreToolUse hook is in none of the user, project or local settings",
+                      "run `guard install` (or `guard install --user` for every project)")
+    for scope, path, handler in hooks:
+        program = str(handler.get("command", "")).split(" ")[0].strip("'\"").replace("$CLAUDE_PROJECT_DIR", "")
+        if program and os.path.isabs(program) and not os.access(program, os.X_OK):
+            yield Finding(ERROR, "claude-code", f"{path}: the hook runs {program}, which is not an executable file",
+                          "run `guard install` again from the environment where guard is installed")
+        else:
+            yield Finding(OK, "claude-code", f"{scope} settings {path}: {handler.get('command')}")
+
+
+CHECKS: tuple[Check, ...] = (check_policy, check_profiles, check_default_keys, check_environment, check_installed)
 
 
 def run(config: str | None, as_json: bool, out: IO[str] = sys.stdout) -> int:

@@ -36,10 +36,25 @@ def run(config: str | None, stdin: IO[str] = sys.stdin, stdout: IO[str] = sys.st
     try:
         return _decide(command, event, config, stdout, env)
     except GuardError as error:
-        return emit(stdout, "deny", f"{error} (the guard cannot check aws calls until this is fixed)")
+        return _refuse(stdout, event, command, f"{error} (the guard cannot check aws calls until this is fixed)")
     except Exception as error:  # fail closed: an internal error must not let an aws call through
-        return emit(stdout, "deny", f"internal error ({type(error).__name__}: {error}); the command may hold an "
-                    "aws call, so it is blocked; run `guard test` on it to see more")
+        return _refuse(stdout, event, command, f"internal error ({type(error).__name__}: {error}); the command may "
+                       "hold an aws call, so it is blocked; run `guard test` on it to see more")
+
+
+def _refuse(stdout: IO[str], event: dict[str, Any], command: str, reason: str) -> int:
+    emit(stdout, "deny", reason)
+    _audit(event, command, None, reason)
+    return 0
+
+
+def _audit(event: dict[str, Any], command: str, decision: Any, error: str | None = None) -> None:
+    try:
+        from guard import audit
+
+        audit.submit(audit.entry(event, command, decision, error))
+    except Exception:  # the audit trail must never change or delay a decision
+        return
 
 
 def read_event(raw: str) -> dict[str, Any]:
@@ -64,9 +79,11 @@ def _decide(command: str, event: dict[str, Any], config: str | None, stdout: IO[
     cwd = workspace.cwd_or(event.get("cwd"))
     ctx = workspace.context(config, env, cwd, str(event.get("permission_mode") or "default"))
     decision = analyze(command, ctx)
-    if decision.verdict == PASS:
-        return 0
-    return emit(stdout, decision.verdict, decision.reason)
+    if decision.verdict != PASS:
+        emit(stdout, decision.verdict, decision.reason)
+    if decision.calls or decision.problems:
+        _audit(event, command, decision)
+    return 0
 
 
 def emit(stdout: IO[str], verdict: str, reason: str) -> int:

@@ -32,7 +32,7 @@ role_arn = arn:aws:iam::111111111111:role/R
 
 
 def _findings(home: Home, **env: str) -> tuple[int, list[dict]]:
-    result = guard("doctor", "--json", env=dict(home.env, **env))
+    result = guard("doctor", "--json", env=dict(home.env, **env), cwd=home.path)
     return result.returncode, json.loads(result.stdout)
 
 
@@ -67,3 +67,15 @@ def test_doctor_human_output_is_a_table_with_fixes(home: Home) -> None:
     assert result.stdout.splitlines()[0].split() == ["LEVEL", "SUBJECT", "FINDING"]
     assert "fix: add [profile Ghost]" in result.stdout
     assert result.stdout.rstrip().endswith("1 error(s), 0 warning(s)")
+
+
+def test_doctor_says_whether_the_hook_is_installed(home: Home, tmp_path) -> None:
+    home.write_policy("version: 1\nprofiles: {}\n")
+    _, findings = _findings(home)
+    assert any(f["subject"] == "claude-code" and f["level"] == "warn" for f in findings)
+    settings = home.path / ".claude" / "settings.json"
+    settings.write_text('{"hooks": {"PreToolUse": [{"matcher": "Bash|Monitor", "hooks": '
+                        '[{"type": "command", "command": "/gone/venv/bin/guard hook"}]}]}}')
+    code, findings = _findings(home)
+    assert code == 2
+    assert any(f["subject"] == "claude-code" and "/gone/venv/bin/guard" in f["message"] for f in findings)

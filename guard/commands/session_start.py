@@ -1,0 +1,52 @@
+"""`guard session-start`: Claude Code's SessionStart hook, telling the agent the rules up front.
+
+Claude Code adds a SessionStart hook's `additionalContext` to the session, so
+the agent knows before its first aws call that every call must name
+`--profile` and which profiles it may use: fewer denials, fewer wasted turns.
+It always exits 0; a broken policy is reported in the text itself.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from guard.errors import GuardError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO, Any
+
+
+def briefing(policy: Any) -> str:
+    lines = ["AWS CLI calls in this session are checked by aws-guard before they run.",
+             "- Every `aws` command must name its profile with `--profile NAME` (not AWS_PROFILE, not the default).",
+             "- Allowed profiles:"]
+    for name, rule in sorted(policy.profiles.items()):
+        account = f"account {rule.account}" if rule.account else "account checked with STS"
+        lines.append(f"  - {name}: {account}, {rule.access}")
+    if policy.denied_accounts:
+        lines.append(f"- Never use accounts {', '.join(sorted(policy.denied_accounts))}.")
+    lines += [
+        "- read-only profiles may only describe/get/list/head (and `s3 ls`, `s3 cp` from S3); ask-write profiles "
+        "ask the user before changes.",
+        "- Write aws commands plainly: no computed command names, no `bash -c \"$VAR\"`, quote variables "
+        "(\"s3://$BUCKET\"), never set AWS_ACCESS_KEY_ID, AWS_CONFIG_FILE or similar on the command line.",
+        "- If a call is denied because a profile has no valid MFA session, ask the user to run "
+        "`aws sts get-caller-identity --profile NAME` in their own terminal; do not try to work around the guard.",
+    ]
+    return "\n".join(lines)
+
+
+def run(config: str | None, out: IO[str] = sys.stdout) -> int:
+    from guard import workspace
+
+    try:
+        ctx = workspace.context(config, os.environ, os.getcwd())
+        text = briefing(ctx.policy)
+    except GuardError as error:
+        text = (f"aws-guard could not load its policy ({error}); every aws call will be denied until the user "
+                "fixes it. Tell the user.")
+    output = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}
+    out.write(json.dumps(output) + "\n")
+    return 0

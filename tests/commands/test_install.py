@@ -1,0 +1,118 @@
+"""`guard install`, `uninstall` and `status` against real settings files."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.testing import Home, guard
+
+OTHER = {
+    "permissions": {"allow": ["Bash(npm test)"]},
+    "env": {"FOO": "bar"},
+    "hooks": {
+        "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "/usr/local/bin/lint-hook"}]}],
+        "PostToolUse": [{"matcher": "Edit", "hooks": [{"type": "command", "command": "prettier --write"}]}],
+    },
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    (root / "sub").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+def _settings(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+def test_install_merges_with_other_settings_and_hooks(home: Home, project: Path) -> None:
+    target = project / ".claude" / "settings.json"
+    target.parent.mkdir()
+    target.write_text(json.dumps(OTHER))
+    result = guard("install", env=home.env, cwd=project / "sub")  # the git top level is the project
+    assert result.returncode == 0, result.stderr
+    data = _settings(target)
+    assert data["permissions"] == OTHER["permissions"] and data["env"] == OTHER["env"]
+    assert data["hooks"]["PostToolUse"] == OTHER["hooks"]["PostToolUse"]
+    lint, ours = data["hooks"]["PreToolUse"]
+    assert lint == OTHER["hooks"]["PreToolUse"][0]
+    assert ours["matcher"] == "Bash|Monitor"
+    handler = ours["hooks"][0]
+    assert handler["command"].endswith(" hook") and Path(handler["command"].split()[0]).is_absolute()
+    assert handler["timeout"] > 30  # longer than the guard's own STS deadline (at most 30 s)
+    assert data["hooks"]["SessionStart"][0]["hooks"][0]["command"].endswith(" session-start")
+    backups = list(target.parent.glob("settings.json.bak-*"))
+    assert len(backups) == 1 and json.loads(backups[0].read_text()) == OTHER
+    assert "backup of the previous file" in result.stdout and "kept 2 other hook group(s)" in result.stdout
+
+
+def test_install_twice_changes_nothing(home: Home, project: Path) -> None:
+    guard("install", env=home.env, cwd=project)
+    target = project / ".claude" / "settings.json"
+    first = target.read_text()
+    result = guard("install", env=home.env, cwd=project)
+    assert "already installed; nothing changed" in result.stdout
+    assert target.read_text() == first
+    assert not list(target.parent.glob("*.bak-*"))
+
+
+def test_install_refuses_a_file_that_is_not_json_and_leaves_it_alone(home: Home, project: Path) -> None:
+    target = project / ".claude" / "settings.json"
+    target.parent.mkdir()
+    target.write_text('{"hooks": {,}')
+    result = guard("install", env=home.env, cwd=project)
+    assert result.returncode == 1
+    assert f"guard: {target}: not valid JSON" in result.stderr and "Traceback" not in result.stderr
+    assert target.read_text() == '{"hooks": {,}'
+
+
+@pytest.mark.parametrize("flag, where", [("--user", "home"), ("--local", "local")])
+def test_install_user_and_local(home: Home, project: Path, flag: str, where: str) -> None:
+    guard("install", flag, env=home.env, cwd=project)
+    target = (home.path / ".claude" / "settings.json" if where == "home"
+              else project / ".claude" / "settings.local.json")
+    assert _settings(target)["hooks"]["PreToolUse"][0]["matcher"] == "Bash|Monitor"
+    assert not (project / ".claude" / "settings.json").exists()
+
+
+def test_uninstall_removes_only_the_guard(home: Home, project: Path) -> None:
+    target = project / ".claude" / "settings.json"
+    target.parent.mkdir()
+    target.write_text(json.dumps(OTHER))
+    guard("install", env=home.env, cwd=project)
+    result = guard("uninstall", env=home.env, cwd=project)
+    assert result.returncode == 0 and "removed PreToolUse hook" in result.stdout
+    assert _settings(target) == OTHER
+    assert "not installed there" in guard("uninstall", env=home.env, cwd=project).stdout
+
+
+def test_status_says_where_and_which_policy(home: Home, project: Path) -> None:
+    assert guard("status", env=home.env, cwd=project).returncode == 2
+    guard("install", "--local", env=home.env, cwd=project)
+    result = guard("status", env=home.env, cwd=project)
+    assert result.returncode == 0
+    assert f"local    {project / '.claude' / 'settings.local.json'}: PreToolUse:" in result.stdout
+    assert "policy   built-in default: profiles" in result.stdout
+
+
+def test_session_start_briefs_the_agent(home: Home) -> None:
+    home.write_policy("version: 1\nprofiles:\n  CustomerA: {account: '222222222222', access: read-only}\n"
+                      "denied_accounts: ['999999999999']\n")
+    result = guard("session-start", env=home.env, cwd=home.path, stdin='{"hook_event_name": "SessionStart"}')
+    out = json.loads(result.stdout)["hookSpecificOutput"]
+    assert out["hookEventName"] == "SessionStart"
+    text = out["additionalContext"]
+    assert "--profile" in text and "CustomerA: account 222222222222, read-only" in text and "999999999999" in text
+
+
+def test_session_start_reports_a_broken_policy_in_the_briefing(home: Home) -> None:
+    home.write_policy("version: 7\n")
+    result = guard("session-start", env=home.env, cwd=home.path)
+    assert result.returncode == 0
+    assert "could not load its policy" in json.loads(result.stdout)["hookSpecificOutput"]["additionalContext"]
