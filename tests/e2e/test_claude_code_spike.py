@@ -26,7 +26,7 @@ import pytest
 from tests.e2e.fake_anthropic import FakeAnthropic, tool_result_text
 from tests.testing import BIN, REPO, SEED_CONFIG, SEED_CREDENTIALS, clean_env
 
-CLAUDE = REPO / "node_modules" / ".bin" / "claude"
+INSTALL = "npm install --no-save --no-package-lock @anthropic-ai/claude-code@2.1.197"
 GUARD = BIN / "guard"  # the entry point of the environment running the tests (absolute, no shim)
 RUN_TIMEOUT = 120
 POLICY = """\
@@ -51,22 +51,35 @@ printf '{"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecisi
 """
 
 
-def _claude_usable() -> str | None:
-    """Why the installed Claude Code cannot run here, or None."""
-    if not CLAUDE.exists():
-        return f"Claude Code is not installed: npm install --no-save --no-package-lock @anthropic-ai/claude-code"
-    try:
-        done = subprocess.run([str(CLAUDE), "--version"], capture_output=True, text=True, timeout=60,
-                              stdin=subprocess.DEVNULL)
-    except OSError as error:
-        return f"{CLAUDE} does not run: {error}"
-    if done.returncode != 0 or "Claude Code" not in done.stdout:
-        return f"{CLAUDE} --version failed (postinstall not run?): {done.stdout}{done.stderr}"
-    return None
+def _find_claude() -> tuple[Path | None, str]:
+    """The runnable Claude Code and its --version, or (None, why not).
+
+    npm's bin link (node_modules/.bin/claude) is the native binary once the package's postinstall has copied it
+    over a stub; where install scripts were skipped, the platform package's own binary serves the same.
+    AWS_GUARD_CLAUDE names another build to test.
+    """
+    if os.environ.get("AWS_GUARD_CLAUDE"):
+        candidates = [Path(os.environ["AWS_GUARD_CLAUDE"])]
+    else:
+        candidates = [REPO / "node_modules" / ".bin" / "claude",
+                      *sorted((REPO / "node_modules" / "@anthropic-ai").glob("claude-code-*/claude"))]
+    why = f"Claude Code is not installed: {INSTALL}"
+    for candidate in candidates:
+        if not candidate.exists():
+            continue
+        try:
+            done = subprocess.run([str(candidate), "--version"], capture_output=True, text=True, timeout=60,
+                                  stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            why = f"{candidate} does not run: {error}"
+            continue
+        if done.returncode == 0 and "Claude Code" in done.stdout:
+            return candidate, done.stdout.strip()
+        why = f"{candidate} --version failed: {(done.stdout + done.stderr).strip()[:300]}"
+    return None, why
 
 
-_WHY_NOT = _claude_usable()
-pytestmark = pytest.mark.skipif(_WHY_NOT is not None, reason=_WHY_NOT or "")
+CLAUDE, CLAUDE_VERSION = _find_claude()
 
 
 @dataclass
@@ -158,6 +171,8 @@ class Workspace:
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Workspace:
+    if CLAUDE is None:
+        pytest.skip(CLAUDE_VERSION)
     return Workspace(tmp_path)
 
 
@@ -232,3 +247,55 @@ def test_what_claude_code_gives_the_hook(workspace: Workspace) -> None:
     assert uses == [{"type": "tool_use", "id": event["tool_use_id"], "name": "Bash",
                      "input": event["tool_input"]}]
     assert {line.get("entrypoint") for line in lines if line.get("type") in ("user", "assistant")} == {"sdk-cli"}
+
+
+def test_fake_api_answers_every_kind_of_request() -> None:
+    """The fake itself: streamed and plain tool calls, text for side requests, token counts, HEAD and GET."""
+    import urllib.error
+    import urllib.request
+
+    def call(api: FakeAnthropic, path: str, body: Any = None, method: str = "POST") -> tuple[int, str, bytes]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(api.url + path, data=data, method=method,
+                                         headers={"content-type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status, answer.headers["content-type"], answer.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers["content-type"], error.read()
+
+    bash = [{"name": "Bash", "input_schema": {"type": "object"}}]
+    first = {"model": "m", "max_tokens": 10, "tools": bash, "messages": [{"role": "user", "content": "go"}]}
+    with FakeAnthropic("aws s3 ls", final_text="bye") as api:
+        status, kind, raw = call(api, "/v1/messages?beta=true", dict(first, stream=True))
+        assert (status, kind) == (200, "text/event-stream")
+        events = [line[len("event: "):] for line in raw.decode().splitlines() if line.startswith("event: ")]
+        assert events == ["message_start", "content_block_start", "content_block_delta", "content_block_delta",
+                          "content_block_stop", "message_delta", "message_stop"]
+        data = [json.loads(line[len("data: "):]) for line in raw.decode().splitlines() if line.startswith("data: ")]
+        block = data[1]["content_block"]
+        assert block["type"] == "tool_use" and block["name"] == "Bash" and block["id"].startswith("toolu_01")
+        partial = "".join(d["delta"]["partial_json"] for d in data if d["type"] == "content_block_delta")
+        assert json.loads(partial) == {"command": "aws s3 ls", "description": "Run the command"}
+        assert data[5]["delta"]["stop_reason"] == "tool_use"
+
+        status, _, raw = call(api, "/v1/messages", first)  # not streamed: the same turn as one JSON message
+        message = json.loads(raw)
+        assert message["stop_reason"] == "tool_use" and message["content"][0]["input"]["command"] == "aws s3 ls"
+
+        result = {"type": "tool_result", "tool_use_id": block["id"], "content": [{"type": "text", "text": "no"}],
+                  "is_error": True}
+        second = dict(first, messages=[*first["messages"], {"role": "assistant", "content": [block]},
+                                       {"role": "user", "content": [result]}])
+        message = json.loads(call(api, "/v1/messages", second)[2])
+        assert message["stop_reason"] == "end_turn" and message["content"] == [{"type": "text", "text": "bye"}]
+        assert api.tool_results == [result] and tool_result_text(result) == "no"
+
+        side = {"model": "haiku", "max_tokens": 1, "messages": [{"role": "user", "content": "quota"}]}
+        assert json.loads(call(api, "/v1/messages", side)[2])["content"] == [{"type": "text", "text": "OK"}]
+        assert json.loads(call(api, "/v1/messages/count_tokens", side)[2]) == {"input_tokens": 42}
+        assert call(api, "/", method="HEAD")[0] == 200
+        assert call(api, "/api/anything", method="GET")[0] == 404
+        assert [r.path for r in api.requests] == ["/v1/messages", "/v1/messages", "/v1/messages", "/v1/messages",
+                                                   "/v1/messages/count_tokens", "/", "/api/anything"]
+        assert api.requests[0].query == "beta=true" and api.requests[0].body["stream"] is True
