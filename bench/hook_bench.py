@@ -161,8 +161,31 @@ def make_sandbox(root: str) -> tuple[dict[str, str], str]:
     os.makedirs(os.path.join(project, "src"))
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("AWS_", "CLAUDE_", "XDG_")) and k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(HOME=home, XDG_CACHE_HOME=os.path.join(root, "cache"), AWS_GUARD_CONFIG=policy)
+    env.update(HOME=home, XDG_CACHE_HOME=os.path.join(root, "cache"), XDG_STATE_HOME=os.path.join(root, "state"),
+               AWS_GUARD_CONFIG=policy)
     return env, project
+
+
+def audit_lines(env: dict[str, str]) -> int:
+    path = os.path.join(env["XDG_STATE_HOME"], "aws-guard", "audit.jsonl")
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().count(b"\n")
+    except OSError:
+        return 0
+
+
+def settle(env: dict[str, str], expected: int, timeout: float = 10.0) -> None:
+    """Wait for the detached audit writer of the last aws run (guard.audit) to finish.
+
+    Claude Code waits only for the hook itself; the writer starts after the hook
+    has answered and costs ~0.15 s of CPU in the background. Back-to-back runs
+    here would otherwise time that background work into the next sample on a
+    2-core machine, which an agent (seconds between commands) never sees.
+    """
+    deadline = time.monotonic() + timeout
+    while audit_lines(env) < expected and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 def event(command: str, cwd: str) -> bytes:
@@ -292,7 +315,7 @@ def measure(python: str, cases: list[tuple[str, str, str]], guards: dict[str, li
     slots = ["bare"] + list(guards)
     turn = 0
     for _ in range(runs):
-        for _, command, _ in cases:
+        for group, command, _ in cases:
             stdin = event(command, cwd)
             order = slots[turn % len(slots):] + slots[:turn % len(slots)]
             turn += 1
@@ -301,8 +324,11 @@ def measure(python: str, cases: list[tuple[str, str, str]], guards: dict[str, li
                     ms, _ = run_once([python, "-c", "pass"], b"", env, cwd)
                     bare.append(ms)
                 else:
+                    before = audit_lines(env)
                     ms, _ = run_once(guards[slot], stdin, env, cwd)
                     timed[slot][command].append(ms)
+                    if group == "aws":
+                        settle(env, before + 1)
     return bare, timed
 
 

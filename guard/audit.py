@@ -4,8 +4,9 @@ Records go through loguru to `$XDG_STATE_HOME/aws-guard/audit.jsonl` (default
 `~/.local/state/aws-guard/`), rotated at 10 MB and kept 30 days. Importing
 loguru costs ~90 ms, more than the hook's whole budget, so the hook hands the
 record to a detached `guard audit-write` process and returns at once; Claude
-Code never waits for the log. Secrets never reach it: values of secret-like
-options and variables are masked before the record leaves the hook.
+Code never waits for the log. Secrets never reach it: the writer masks values
+of secret-like options and variables before the record is stored (the hook
+hands it over through a pipe, never through a file).
 """
 from __future__ import annotations
 
@@ -25,30 +26,48 @@ MAX_COMMAND = 32 * 1024  # a record must fit the pipe to the writer without bloc
 MASK = "****"
 _SECRET_WORD = r"(?:secret|password|passwd|token|private[-_]?key|key[-_]?material|credential)"
 _QUOTED_OR_WORD = r"""(?:'[^']*'|"(?:\\.|[^"\\])*"|[^\s;&|]+)"""
-_PATTERNS = (
-    # AWS_SECRET_ACCESS_KEY=..., DB_PASSWORD="..."
-    re.compile(rf"(\b[A-Za-z_]*{_SECRET_WORD}[A-Za-z_]*=){_QUOTED_OR_WORD}", re.I),
-    # --secret-access-key X, --session-token=X, --password X
-    re.compile(rf"(--[\w-]*{_SECRET_WORD}[\w-]*(?:=|\s+)){_QUOTED_OR_WORD}", re.I),
-    # aws configure set aws_secret_access_key X (config keys are lower case)
-    re.compile(rf"(\b(?:aws_secret_access_key|aws_session_token|aws_security_token)\s+){_QUOTED_OR_WORD}"),
-)
-_SECRET_OPTION = re.compile(rf"--[\w-]*{_SECRET_WORD}[\w-]*|aws_secret_access_key|aws_session_token|aws_security_token",
-                            re.I)
+_COMPILED: list[Any] = []
+
+
+def _patterns() -> list[Any]:
+    """Compiled on first use, in the writer process: the hook itself never pays for them."""
+    if not _COMPILED:
+        _COMPILED.extend([
+            # AWS_SECRET_ACCESS_KEY=..., DB_PASSWORD="..."
+            re.compile(rf"(\b[A-Za-z_]*{_SECRET_WORD}[A-Za-z_]*=){_QUOTED_OR_WORD}", re.I),
+            # --secret-access-key X, --session-token=X, --password X
+            re.compile(rf"(--[\w-]*{_SECRET_WORD}[\w-]*(?:=|\s+)){_QUOTED_OR_WORD}", re.I),
+            # aws configure set aws_secret_access_key X (config keys are lower case)
+            re.compile(rf"(\b(?:aws_secret_access_key|aws_session_token|aws_security_token)\s+){_QUOTED_OR_WORD}"),
+            # a secret option on its own, as an argv word: the next word is its value
+            re.compile(rf"--[\w-]*{_SECRET_WORD}[\w-]*|aws_secret_access_key|aws_session_token|aws_security_token",
+                       re.I),
+        ])
+    return _COMPILED
 
 
 def mask(text: str) -> str:
-    for pattern in _PATTERNS:
+    for pattern in _patterns()[:3]:
         text = pattern.sub(lambda m: m.group(1) + MASK, text)
     return text
 
 
 def mask_argv(words: list[str]) -> list[str]:
     """Mask the word after a secret option (`--password X`) and secret values inside words."""
+    option = _patterns()[3]
     out: list[str] = []
     for i, word in enumerate(words):
-        hidden = i > 0 and _SECRET_OPTION.fullmatch(words[i - 1]) is not None
+        hidden = i > 0 and option.fullmatch(words[i - 1]) is not None
         out.append(MASK if hidden else mask(word))
+    return out
+
+
+def masked(record: dict[str, Any]) -> dict[str, Any]:
+    """The record as it may be stored: secrets in the command, the reason and each argv replaced by ****."""
+    out = dict(record)
+    out["command"] = mask(str(record.get("command", "")))
+    out["reason"] = mask(str(record.get("reason", "")))
+    out["calls"] = [dict(c, argv=mask_argv([str(w) for w in c.get("argv", [])])) for c in record.get("calls") or []]
     return out
 
 
@@ -67,9 +86,9 @@ def entry(event: dict[str, Any], command: str, decision: Any = None, error: str 
         "session_id": event.get("session_id"),
         "cwd": event.get("cwd"),
         "tool": event.get("tool_name"),
-        "command": mask(command[:MAX_COMMAND]),
+        "command": command[:MAX_COMMAND],
         "decision": decision.verdict if decision is not None else "deny",
-        "reason": mask(decision.reason if decision is not None else error or ""),
+        "reason": decision.reason if decision is not None else error or "",
         "calls": [_call(c) for c in decision.calls] if decision is not None else [],
     }
     return record
@@ -78,7 +97,7 @@ def entry(event: dict[str, Any], command: str, decision: Any = None, error: str 
 def _call(info: Any) -> dict[str, Any]:
     found = info.identity
     return {
-        "argv": mask_argv([w.shown for w in info.invocation.argv])[:64],
+        "argv": [w.shown for w in info.invocation.argv][:64],
         "profile": info.profile,
         "profile_source": info.profile_source,
         "account": info.account,
@@ -130,8 +149,12 @@ def write(lines: str) -> None:
     logger.add(target, format="{message}", rotation=ROTATION, retention=RETENTION, level="INFO",
                encoding="utf-8", catch=True)
     for line in lines.splitlines():
-        if line.strip():
-            logger.info(line)
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            logger.info(json.dumps(masked(record)))
     logger.remove()
 
 
