@@ -5,10 +5,8 @@ import json
 import time
 from pathlib import Path
 
-import pytest
-
 from guard import audit
-from tests.testing import Home, guard, hook_event
+from tests.testing import Home, guard, hook_event, wait_for_audit
 
 SECRETS = ["wJalrXUtnFEMIK7MDENGbPxRfiCYSECRET", "hunter2-password", "FwoGZXIvYXdzTOKEN"]
 
@@ -17,15 +15,8 @@ def _audit_file(home: Home) -> Path:
     return home.path / ".state" / "aws-guard" / "audit.jsonl"
 
 
-def wait_for_records(home: Home, count: int, timeout: float = 20) -> list[dict]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        path = _audit_file(home)
-        lines = path.read_text().splitlines() if path.exists() else []
-        if len(lines) >= count:
-            return [json.loads(line) for line in lines]
-        time.sleep(0.1)
-    pytest.fail(f"expected {count} audit records in {_audit_file(home)}")
+def wait_for_records(home: Home, count: int) -> list[dict]:
+    return wait_for_audit(_audit_file(home), count)
 
 
 def hook(home: Home, policy: Path, command: str) -> None:

@@ -177,3 +177,18 @@ def aws_cli(*args: str, env: Mapping[str, str], stdin: str | None = None,
     """
     return subprocess.run([str(BIN / "aws"), *args], env=dict(env), input=stdin, capture_output=True, text=True,
                           timeout=timeout, start_new_session=True)
+
+
+def wait_for_audit(path: Path, count: int, timeout: float = 20) -> list[dict]:
+    """The audit records once `count` have arrived: the detached writer (guard.audit) appends them after the hook."""
+    import time
+
+    import pytest
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = path.read_text().splitlines() if path.exists() else []
+        if len(lines) >= count:
+            return [json.loads(line) for line in lines]
+        time.sleep(0.1)
+    pytest.fail(f"expected {count} audit records in {path}")
