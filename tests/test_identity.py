@@ -12,25 +12,10 @@ import time
 import pytest
 
 from guard import identity
+from tests.testing import IDENTITY_CONFIG as CONFIG
+from tests.testing import IDENTITY_CREDENTIALS as CREDENTIALS
 from tests.testing import Home, MotoServer, aws_cli, guard, hook_event
 
-CONFIG = """\
-[profile keys]
-region = us-east-1
-[profile RoleB]
-source_profile = keys
-role_arn = arn:aws:iam::222222222222:role/RoleReadOnly
-region = us-east-1
-[profile CustomerA]
-source_profile = keys
-role_arn = arn:aws:iam::222222222222:role/RoleReadOnly
-mfa_serial = arn:aws:iam::333333333333:mfa/example.user
-duration_seconds = 900
-region = ap-northeast-1
-[profile slow]
-credential_process = sleep 60
-"""
-CREDENTIALS = "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMIEXAMPLEKEY\n"
 POLICY = """\
 version: 1
 profiles:

@@ -69,6 +69,26 @@ denied_accounts: ["999999999999"]
 verify_identity: false
 """
 
+# Profiles for identity checks against moto: static keys (moto says 123456789012), a role in 222222222222
+# without MFA, the seed's MFA role, and a credential_process that hangs.
+IDENTITY_CONFIG = """\
+[profile keys]
+region = us-east-1
+[profile RoleB]
+source_profile = keys
+role_arn = arn:aws:iam::222222222222:role/RoleReadOnly
+region = us-east-1
+[profile CustomerA]
+source_profile = keys
+role_arn = arn:aws:iam::222222222222:role/RoleReadOnly
+mfa_serial = arn:aws:iam::333333333333:mfa/example.user
+duration_seconds = 900
+region = ap-northeast-1
+[profile slow]
+credential_process = sleep 60
+"""
+IDENTITY_CREDENTIALS = "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMIEXAMPLEKEY\n"
+
 
 @dataclass
 class Home:

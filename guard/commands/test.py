@@ -7,12 +7,20 @@ import sys
 
 from guard import workspace
 from guard.analysis import ASK, DENY, PASS, Decision, analyze
+from guard.errors import UsageError
 
 TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here
 if TYPE_CHECKING:
     from typing import IO, Any, Iterator
 
 EXIT_CODES = {PASS: 0, DENY: 2, ASK: 3}
+
+
+def main(command: str | None, config: str | None, as_json: bool, source: str | None) -> int:
+    """The command line's entry: exactly one of COMMAND and --from."""
+    if (command is None) == (source is None):
+        raise UsageError("test: give either COMMAND or --from FILE")
+    return run(command, config, as_json or source is not None, source)
 
 
 def run(command: str | None, config: str | None, as_json: bool, source: str | None, out: IO[str] = sys.stdout) -> int:

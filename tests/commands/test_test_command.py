@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from guard.main import VERBS
 from tests.testing import REPO, Home, guard
 
 
@@ -76,7 +77,7 @@ def test_usage_errors_are_exit_1(home: Home) -> None:
     assert result.returncode == 1 and "give either COMMAND or --from FILE" in result.stderr
 
 
-@pytest.mark.parametrize("verb", ["", "test", "hook", "verify", "doctor"])
+@pytest.mark.parametrize("verb", [""] + [v[0] for v in VERBS])
 def test_every_command_has_help(home: Home, verb: str) -> None:
     result = guard(*([verb] if verb else []), "--help", env=home.env)
     assert result.returncode == 0 and "usage: guard" in result.stdout

@@ -14,17 +14,16 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.claude import find_claude, run_claude
-from tests.testing import BIN, MotoServer, clean_env, guard, wait_for_audit
+from tests.testing import (
+    BIN,
+    IDENTITY_CONFIG,
+    IDENTITY_CREDENTIALS,
+    MotoServer,
+    clean_env,
+    guard,
+    wait_for_audit,
+)
 
-CONFIG = """\
-[profile keys]
-region = us-east-1
-[profile RoleB]
-source_profile = keys
-role_arn = arn:aws:iam::222222222222:role/RoleReadOnly
-region = us-east-1
-"""
-CREDENTIALS = "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMIEXAMPLEKEY\n"
 POLICY = """\
 version: 1
 profiles:
@@ -49,8 +48,8 @@ class World:
         self.marks = root / "aws-started"
         for folder in (self.home / ".aws", self.home / ".claude", self.project, self.shims):
             folder.mkdir(parents=True)
-        (self.home / ".aws" / "config").write_text(CONFIG)
-        (self.home / ".aws" / "credentials").write_text(CREDENTIALS)
+        (self.home / ".aws" / "config").write_text(IDENTITY_CONFIG)
+        (self.home / ".aws" / "credentials").write_text(IDENTITY_CREDENTIALS)
         (self.home / ".claude" / "aws-guard.yaml").write_text(POLICY)
         subprocess.run(["git", "init", "-q", str(self.project)], check=True)
         shim = self.shims / "aws"
