@@ -110,8 +110,10 @@ class Decision:
 
 def analyze(command: str, ctx: Context) -> Decision:
     """Decide pass, ask or deny for one proposed shell command."""
+    from guard import credfiles
+
     extra = _extra_wrappers(command, ctx)
-    found = scan(command, extra)
+    found = scan(command, extra, credfiles.configured(ctx.env))
     if not found.calls and not found.problems:
         return Decision(PASS, "", parser=found.parser)
     from guard import (

@@ -25,8 +25,9 @@ TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings
 if TYPE_CHECKING:
     from typing import Any
 
-# Every tool that runs shell commands: Bash, and Monitor (which watches a command's output).
-SHELL_MATCHER = "Bash|Monitor"
+# Every tool that runs shell commands (Bash, and Monitor, which watches a command's output), and the file tools,
+# which must not read or change the AWS CLI's credential and config files (guard.credfiles).
+SHELL_MATCHER = "Bash|Monitor|Read|Edit|MultiEdit|Write|Grep|Glob|NotebookEdit"
 # Claude Code lets a command run when a hook times out, so the hook's own limit must exceed the guard's STS deadline.
 HOOK_TIMEOUT = int(MAX_VERIFY_TIMEOUT) + 30
 SESSION_TIMEOUT = 15

@@ -28,7 +28,8 @@ def test_each_aws_decision_is_recorded_and_other_commands_are_not(home: Home, ru
     hook(home, rules_policy, "git status")
     hook(home, rules_policy, "aws s3 ls")
     hook(home, rules_policy, "aws s3 ls --profile CustomerA")
-    first, second = wait_for_records(home, 2)
+    # Each record has its own detached writer: they may land in either order.
+    first, second = sorted(wait_for_records(home, 2), key=lambda r: r["command"])
     time.sleep(1)  # a record for `git status` would have arrived by now
     assert len(_audit_file(home).read_text().splitlines()) == 2
     assert first["decision"] == "deny" and "--profile" in first["reason"]

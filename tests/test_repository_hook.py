@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from guard.settings import SHELL_MATCHER
 from tests.testing import REPO, Home, hook_event
 
 
@@ -16,7 +17,7 @@ def _run(script: Path, event: str, env: dict[str, str]) -> subprocess.CompletedP
 def test_settings_point_at_the_hook_script_for_every_shell_tool() -> None:
     settings = json.loads((REPO / ".claude" / "settings.json").read_text())
     [entry] = settings["hooks"]["PreToolUse"]
-    assert entry["matcher"] == "Bash|Monitor"
+    assert entry["matcher"] == SHELL_MATCHER and "Read" in SHELL_MATCHER
     [hook] = entry["hooks"]
     assert hook["command"] == '"$CLAUDE_PROJECT_DIR"/hooks/aws-guard-pretooluse' and hook["timeout"] > 5
     assert (REPO / "hooks" / "aws-guard-pretooluse").stat().st_mode & 0o111

@@ -31,7 +31,9 @@ def run(config: str | None, stdin: IO[str] = sys.stdin, stdout: IO[str] = sys.st
     except HookInputError as error:
         return emit(stdout, "deny", f"cannot read the hook input, so the command is blocked: {error}")
     command = (event.get("tool_input") or {}).get("command")
-    if not isinstance(command, str) or not mentions_aws(command):
+    if not isinstance(command, str):
+        return _file_tool(event, stdout, env)
+    if not mentions_aws(command) and not _names_configured_files(command, env):
         return 0  # the fast path: no aws call is possible, say nothing
     try:
         return _decide(command, event, config, stdout, env)
@@ -55,6 +57,23 @@ def _audit(event: dict[str, Any], command: str, decision: Any, error: str | None
         audit.submit(audit.entry(event, command, decision, error))
     except Exception:  # the audit trail must never change or delay a decision
         return
+
+
+def _names_configured_files(command: str, env: Mapping[str, str]) -> bool:
+    return any(env.get(name) and env[name] in command for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"))
+
+
+def _file_tool(event: dict[str, Any], stdout: IO[str], env: Mapping[str, str]) -> int:
+    """Read, Edit, Write, Grep, Glob...: deny any that names the AWS CLI's credential or config files."""
+    from guard import credfiles
+
+    for path in credfiles.tool_paths(event.get("tool_input")):
+        if credfiles.refers(path, credfiles.configured(env)):
+            reason = credfiles.message(path)
+            emit(stdout, "deny", reason)
+            _audit(event, f"{event.get('tool_name')} {path}", None, reason)
+            return 0
+    return 0
 
 
 def read_event(raw: str) -> dict[str, Any]:

@@ -41,6 +41,7 @@ def _keep(record: dict[str, Any], since: float | None, decision: str | None, pro
 def run(since: str | None, decision: str | None, profile: str | None, as_json: bool, out: IO[str] = sys.stdout) -> int:
     cutoff = since_epoch(since) if since else None
     records = [r for _, _, r in audit.read() if r is not None and _keep(r, cutoff, decision, profile)]
+    records.sort(key=lambda r: float(r.get("epoch") or 0))  # detached writers may append out of order
     if as_json:
         for record in records:
             out.write(json.dumps(record) + "\n")

@@ -62,11 +62,19 @@ class _Walker:
             self._pipeline(node, scope)
         elif kind == "compound" and node.list and getattr(node.list[0], "word", "") == "(":
             self._children(node, self._new_scope(scope))
+            self._compound_redirects(node, scope)
         elif kind in _SCOPED:
             self.visit(node.command, self._new_scope(scope))
         else:
             self._children(node, scope)
+            self._compound_redirects(node, scope)
         return None
+
+    def _compound_redirects(self, node: Any, scope: tuple[int, ...]) -> None:
+        targets = [t for r in getattr(node, "redirects", None) or [] for t in self._target(r)]
+        if targets:
+            self.commands.append(Command((), scope=scope, kind="redirect", line=self._line(node),
+                                         redirects=tuple(targets)))
 
     def _children(self, node: Any, scope: tuple[int, ...]) -> None:
         for child in _child_nodes(node):
@@ -85,6 +93,7 @@ class _Walker:
     def _command(self, node: Any, scope: tuple[int, ...], stdin: Stdin | None) -> Command:
         words: list[Word] = []
         assignments: list[tuple[str, Word]] = []
+        targets: list[Word] = []
         for part in node.parts:
             if part.kind == "assignment" and not words:
                 assignments.append(_split_assignment(self._word(part)))
@@ -92,14 +101,21 @@ class _Walker:
                 words.append(self._word(part))
             elif part.kind == "redirect":
                 stdin = self._stdin(part) or stdin
-        command = self._make(words, assignments, scope, stdin, self._line(node))
+                targets.extend(self._target(part))
+        command = self._make(words, assignments, scope, stdin, self._line(node), tuple(targets))
         self.commands.append(command)
         for part in node.parts:  # substitutions inside words and heredocs run too
             self._substitutions(part, scope)
         return command
 
+    def _target(self, redirect: Any) -> list[Word]:
+        output = getattr(redirect, "output", None)
+        if redirect.type in ("<<", "<<-", "<<<") or output is None or not hasattr(output, "pos"):
+            return []
+        return [self._word(output)]
+
     def _make(self, words: list[Word], assignments: list[tuple[str, Word]], scope: tuple[int, ...],
-              stdin: Stdin | None, line: int) -> Command:
+              stdin: Stdin | None, line: int, targets: tuple[Word, ...] = ()) -> Command:
         if words and words[0].value in _DECLARE:
             split = [_split_assignment(w) for w in words[1:] if w.value is None or "=" in w.value]
             rest = [w for w in words[1:] if not (w.value is None or "=" in w.value)]
@@ -108,7 +124,7 @@ class _Walker:
             return Command(tuple(words[1:]), (), scope, kind="unset", line=line)
         if not words and assignments:
             return Command((), tuple(assignments), scope, kind="assign", line=line)
-        return Command(tuple(words), tuple(assignments), scope, stdin, line=line)
+        return Command(tuple(words), tuple(assignments), scope, stdin, line=line, redirects=targets)
 
     def _substitutions(self, node: Any, scope: tuple[int, ...]) -> None:
         if node.kind in _SCOPED:

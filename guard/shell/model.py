@@ -64,8 +64,9 @@ class Command:
     assignments: tuple[tuple[str, Word], ...] = ()
     scope: tuple[int, ...] = ()
     stdin: Stdin | None = None
-    kind: str = "simple"  # "simple" | "assign" (export, declare, NAME=v) | "unset"
+    kind: str = "simple"  # "simple" | "assign" (export, declare, NAME=v) | "unset" | "redirect" (of a compound)
     line: int = 1
+    redirects: tuple[Word, ...] = ()  # the files of its redirections (`< f`, `> f`, `2>> f`)
 
 
 @record(frozen=True)

@@ -45,16 +45,34 @@ class Scan:
     calls: list[Invocation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     parser: str = ""
+    words: list[Word] = field(default_factory=list)  # every word and redirection target seen, for AG501
 
 
-def scan(text: str, extra_wrappers: frozenset[str] = frozenset()) -> Scan:
-    """The aws calls in `text`; text that cannot mention aws is not parsed at all."""
-    if not mentions_aws(text):
+def scan(text: str, extra_wrappers: frozenset[str] = frozenset(), protected: tuple[str, ...] | None = None) -> Scan:
+    """The aws calls in `text`; text that cannot mention aws is not parsed at all.
+
+    `protected`: extra paths (besides any `.aws` directory) that no word or redirection may name (AG501);
+    None switches that check off.
+    """
+    if not mentions_aws(text) and not (protected and any(p in text for p in protected)):
         return Scan()
     try:
-        return _scan(text, extra_wrappers)
+        found = _scan(text, extra_wrappers)
     except RecursionError:
         return Scan(problems=[Problem("AG001", "the command is nested too deeply for the guard to check")])
+    if protected is not None:
+        found.problems.extend(_credential_files(found, protected))
+    return found
+
+
+def _credential_files(found: Scan, protected: tuple[str, ...]) -> list[Problem]:
+    from guard import credfiles
+
+    for word in found.words:
+        for text in (word.text, word.value or ""):
+            if credfiles.refers(text, protected):
+                return [Problem("AG501", credfiles.message(word.shown))]
+    return []
 
 
 def _scan(text: str, extra_wrappers: frozenset[str]) -> Scan:
@@ -114,7 +132,7 @@ def _disagreement(mine: list[str], theirs: list[str]) -> str:
 def _extract(result: ParseResult, text: str, parse: Parse, extra_wrappers: frozenset[str], depth: int = 0) -> Scan:
     extractor = _Extractor(text, parse, extra_wrappers, depth)
     extractor.run(result.commands)
-    return Scan(extractor.calls, extractor.problems, result.backend)
+    return Scan(extractor.calls, extractor.problems, result.backend, extractor.words)
 
 
 class _Extractor:
@@ -126,11 +144,13 @@ class _Extractor:
         self.calls: list[Invocation] = []
         self.problems: list[Problem] = []
         self._exports: list[tuple[tuple[int, ...], str, EnvChange]] = []
+        self.words: list[Word] = []
         self._base_env: tuple[tuple[str, EnvChange], ...] = ()
 
     def run(self, commands: tuple[Command, ...], base_env: tuple[tuple[str, EnvChange], ...] = ()) -> None:
         self._base_env = base_env
         for command in commands:
+            self.words.extend(command.words + command.redirects + tuple(v for _, v in command.assignments))
             if command.kind == "assign":
                 self._record_assignments(command)
             elif command.kind == "unset":
@@ -311,6 +331,7 @@ class _Extractor:
             self.calls.append(Invocation(call.argv, call.env, call.env_cleared or cleared, via + (how,) + call.via, command.line))
         for problem in inner.problems:
             self._problem(problem.rule, problem.message)
+        self.words.extend(inner.words)
 
 
 def _prints(producer: Command) -> bool:

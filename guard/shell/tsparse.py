@@ -128,9 +128,11 @@ class _Walker:
         self.commands.append(command)
         return command
 
-    def _command(self, node: Any, scope: tuple[int, ...], stdin: Stdin | None, extra: list[Any] | None = None) -> Command:
+    def _command(self, node: Any, scope: tuple[int, ...], stdin: Stdin | None, extra: list[Any] | None = None,
+                 redirect_targets: list[Word] | None = None) -> Command:
         word_nodes: list[Any] = []
         assignments: list[tuple[str, Word]] = []
+        targets = list(redirect_targets or [])
         for i, child in enumerate(node.children):
             field = node.field_name_for_child(i)
             if child.type == "variable_assignment":
@@ -143,8 +145,10 @@ class _Walker:
                 stdin = _herestring(child)
             elif child.type == "file_redirect":
                 word_nodes.extend(_extra_destinations(child))
+                targets.extend(_target(child))
         words = words_of(word_nodes + (extra or []))
-        command = self._emit(Command(words, tuple(assignments), scope, stdin, line=node.start_point[0] + 1))
+        command = self._emit(Command(words, tuple(assignments), scope, stdin, line=node.start_point[0] + 1,
+                                     redirects=tuple(targets)))
         for child in node.children:  # substitutions inside the words and values run too
             inner = child.child_by_field_name("value") if child.type == "variable_assignment" else child
             if inner is not None:
@@ -154,14 +158,19 @@ class _Walker:
     def _redirected(self, node: Any, scope: tuple[int, ...], stdin: Stdin | None) -> Command | None:
         redirects = [c for i, c in enumerate(node.children) if node.field_name_for_child(i) == "redirect"]
         extra: list[Any] = []
+        targets: list[Word] = []
         for redirect in redirects:
             stdin = _stdin_of(redirect) or stdin
             extra.extend(_extra_destinations(redirect))
+            targets.extend(_target(redirect))
         body = node.child_by_field_name("body")
         if body is not None and body.type == "command":
-            command: Command | None = self._command(body, scope, stdin, extra)
+            command: Command | None = self._command(body, scope, stdin, extra, targets)
         else:
             command = self.visit(body, scope, stdin) if body is not None else None
+            if targets:  # `{ ...; } < f`, `while ...; done > f`: the files still count
+                self._emit(Command((), scope=scope, kind="redirect", line=node.start_point[0] + 1,
+                                   redirects=tuple(targets)))
         for redirect in redirects:
             self._redirect_rest(redirect, scope, command)
         return command
@@ -294,6 +303,14 @@ def _joined(group: list[Any]) -> Word:
     text = b"".join(n.text for n in group).decode("utf-8", "surrogatepass")
     value, prefix, unquoted = scan_word(text)
     return Word(text, value, prefix, unquoted)
+
+
+def _target(redirect: Any) -> list[Word]:
+    """The file a redirection opens (its first destination)."""
+    if redirect.type != "file_redirect":
+        return []
+    found = [c for i, c in enumerate(redirect.children) if redirect.field_name_for_child(i) == "destination"]
+    return [word_of(found[0])] if found else []
 
 
 def _extra_destinations(redirect: Any) -> list[Any]:

@@ -108,3 +108,30 @@ def test_the_hook_reads_policy_from_the_project_claude_dir(home: Home, tmp_path:
                       CLAUDE_PROJECT_DIR=str(project))
     out = _decision(result.stdout)
     assert out["permissionDecision"] == "deny" and "read-only" in out["permissionDecisionReason"]
+
+
+@pytest.mark.parametrize("tool, tool_input", [
+    ("Read", {"file_path": "/root/.aws/credentials"}),
+    ("Edit", {"file_path": "/home/me/.aws/config", "old_string": "a", "new_string": "b"}),
+    ("Write", {"file_path": "/home/me/.aws/config", "content": "[profile x]"}),
+    ("Grep", {"pattern": "aws_secret_access_key", "path": "/home/me/.aws"}),
+    ("Glob", {"pattern": "~/.aws/**"}),
+    ("Grep", {"pattern": "secret", "path": "/home/me", "glob": ".aws/*"}),
+])
+def test_file_tools_may_not_touch_the_aws_files(home: Home, tool: str, tool_input: dict) -> None:
+    event = json.dumps({"tool_name": tool, "tool_input": tool_input, "hook_event_name": "PreToolUse"})
+    out = _decision(run_hook(home, event).stdout)
+    assert out["permissionDecision"] == "deny" and "credential or config files" in out["permissionDecisionReason"]
+
+
+def test_files_named_by_aws_config_variables_are_protected_too(home: Home, tmp_path: Path) -> None:
+    secret = str(tmp_path / "secure" / "creds")
+    for event in (hook_event(f"cat {secret}"),
+                  json.dumps({"tool_name": "Read", "tool_input": {"file_path": secret}})):
+        out = _decision(run_hook(home, event, AWS_SHARED_CREDENTIALS_FILE=secret).stdout)
+        assert out["permissionDecision"] == "deny"
+
+
+def test_file_tools_elsewhere_pass_silently(home: Home) -> None:
+    event = json.dumps({"tool_name": "Read", "tool_input": {"file_path": "/home/me/project/aws/README.md"}})
+    assert run_hook(home, event).stdout == ""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from guard.settings import SHELL_MATCHER
 from tests.testing import Home, guard
 
 OTHER = {
@@ -42,7 +43,7 @@ def test_install_merges_with_other_settings_and_hooks(home: Home, project: Path)
     assert data["hooks"]["PostToolUse"] == OTHER["hooks"]["PostToolUse"]
     lint, ours = data["hooks"]["PreToolUse"]
     assert lint == OTHER["hooks"]["PreToolUse"][0]
-    assert ours["matcher"] == "Bash|Monitor"
+    assert ours["matcher"] == SHELL_MATCHER
     handler = ours["hooks"][0]
     assert handler["command"].endswith(" hook") and Path(handler["command"].split()[0]).is_absolute()
     assert handler["timeout"] > 30  # longer than the guard's own STS deadline (at most 30 s)
@@ -77,7 +78,7 @@ def test_install_user_and_local(home: Home, project: Path, flag: str, where: str
     guard("install", flag, env=home.env, cwd=project)
     target = (home.path / ".claude" / "settings.json" if where == "home"
               else project / ".claude" / "settings.local.json")
-    assert _settings(target)["hooks"]["PreToolUse"][0]["matcher"] == "Bash|Monitor"
+    assert _settings(target)["hooks"]["PreToolUse"][0]["matcher"] == SHELL_MATCHER
     assert not (project / ".claude" / "settings.json").exists()
 
 

@@ -1,0 +1,47 @@
+"""The AWS CLI's own files, which the agent has no business reading or re-pointing.
+
+`~/.aws/credentials` holds keys, `~/.aws/config` decides which account a
+profile reaches, `~/.aws/cli/cache` and `~/.aws/sso/cache` hold live session
+credentials. Any path with a `.aws` component counts (`~/.aws/...`,
+`$HOME/.aws/...`, `/home/me/.aws`, `.aws/credentials`), and so do the files
+that AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name. The aws CLI itself
+reads them by design; what is stopped is a command or tool naming them.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here
+if TYPE_CHECKING:
+    from typing import Any, Mapping
+
+_COMPONENT = re.compile(r"(?:^|[/~=:'\"\s*{,])\.aws(?:[/'\"*]|$)")
+# Claude Code's file tools and the input fields that name paths (tool_input of the PreToolUse event).
+FILE_TOOLS = frozenset({"Read", "Edit", "MultiEdit", "Write", "Grep", "Glob", "NotebookEdit", "NotebookRead", "LS"})
+PATH_FIELDS = ("file_path", "path", "pattern", "glob", "notebook_path")
+ENV_FILES = ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
+
+
+def configured(env: Mapping[str, str]) -> tuple[str, ...]:
+    """Files the AWS CLI reads instead of ~/.aws when the environment says so."""
+    return tuple(os.path.expanduser(env[name]) for name in ENV_FILES if env.get(name))
+
+
+def refers(text: str, extra: tuple[str, ...] = ()) -> bool:
+    """Does this word, path or pattern name the AWS CLI's files?"""
+    if _COMPONENT.search(text):
+        return True
+    return any(path and path in text for path in extra)
+
+
+def tool_paths(tool_input: Any) -> list[str]:
+    if not isinstance(tool_input, dict):
+        return []
+    return [tool_input[f] for f in PATH_FIELDS if isinstance(tool_input.get(f), str)]
+
+
+def message(what: str) -> str:
+    return (f"`{what}` names the AWS CLI's credential or config files (~/.aws, or the files AWS_CONFIG_FILE and "
+            "AWS_SHARED_CREDENTIALS_FILE name); the agent may not read or change them. Use `aws configure list "
+            "--profile P` or `guard doctor` to inspect a profile")
