@@ -70,6 +70,8 @@ class CallInfo:
     findings: list[Finding] = field(default_factory=list)
     account: str | None = None
     identity: Any = None
+    aliases: list[str] = field(default_factory=list)  # the ~/.aws/cli/alias entries this call went through
+    alias_error: str = ""
 
     @property
     def display(self) -> str:
@@ -134,9 +136,18 @@ def _extra_wrappers(command: str, ctx: Context) -> frozenset[str]:
 
 
 def describe_call(invocation: Invocation, ctx: Context) -> CallInfo:
-    """Which profile the call will use, and where that comes from (the CLI's precedence)."""
-    call = awscli.parse(invocation.argv)
-    info = CallInfo(invocation, call, None, "none")
+    """Which profile the call will use, and where that comes from (the CLI's precedence).
+
+    Aliases (~/.aws/cli/alias) are resolved first, since an alias may stand for any command and set --profile.
+    """
+    from guard import aliases
+
+    try:
+        argv, pinned, used = aliases.expand(invocation.argv, ctx.aws.aliases)
+        call, note = awscli.parse(argv + pinned), ""
+    except aliases.AliasError as error:
+        call, used, note = awscli.parse(invocation.argv), [], str(error)
+    info = CallInfo(invocation, call, None, "none", aliases=used, alias_error=note)
     if call.profile is not None:
         info.profile_word = call.profile
         info.profile, info.profile_source = call.profile.value, "--profile"

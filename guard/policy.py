@@ -26,7 +26,8 @@ ACCESS_LEVELS = ("read-only", "ask-write", "read-write")  # from narrowest to wi
 TOP_KEYS = frozenset({"version", "profiles", "denied_accounts", "verify_identity", "verify_timeout_seconds", "wrappers"})
 DEFAULT_VERIFY_TIMEOUT = 5.0
 MAX_VERIFY_TIMEOUT = 30.0  # the installed hook's own timeout must stay above this
-PROFILE_KEYS = frozenset({"account", "access", "require_mfa", "max_session_seconds", "role"})
+PROFILE_KEYS = frozenset({"account", "access", "require_mfa", "max_session_seconds", "role", "allow", "deny", "regions"})
+_PATTERN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-*")
 USER_FILE = os.path.join("~", ".claude", "aws-guard.yaml")
 PROJECT_FILE = os.path.join(".claude", "aws-guard.yaml")
 
@@ -40,6 +41,16 @@ class ProfileRule:
     require_mfa: bool = False  # guard doctor: the profile must assume its role with mfa_serial
     max_session_seconds: int | None = None  # guard doctor: duration_seconds may not exceed this
     role: str | None = None  # the role name the live ARN must show (guard.identity)
+    allow: tuple[str, ...] = ()  # `service:operation` patterns allowed whatever the access level
+    deny: tuple[str, ...] = ()  # patterns always denied; deny wins over allow
+    regions: tuple[str, ...] | None = None  # the only regions calls may reach; None: any
+
+    def matching(self, key: str, service: str, operation: str) -> tuple[int, str] | None:
+        """The first `allow`/`deny` pattern matching `service:operation`, with its index."""
+        for i, pattern in enumerate(getattr(self, key)):
+            if pattern_matches(pattern, service, operation):
+                return i, pattern
+        return None
 
 
 @record(frozen=True)
@@ -163,7 +174,39 @@ def _profile_rule(name: str, body: dict, account: str, path: str, where: str) ->
     role = body.get("role")
     if role is not None and (not isinstance(role, str) or not role or "/" in role or ":" in role):
         raise ConfigError(f"{path}: {where}.role: expected a role name such as RoleReadOnly, got {role!r}")
-    return ProfileRule(name, account, access, f"{path}: {where}", mfa, longest, role)
+    allow = _patterns(body.get("allow", []), path, f"{where}.allow")
+    deny = _patterns(body.get("deny", []), path, f"{where}.deny")
+    regions = _regions(body.get("regions"), path, f"{where}.regions")
+    return ProfileRule(name, account, access, f"{path}: {where}", mfa, longest, role, allow, deny, regions)
+
+
+def _patterns(data: Any, path: str, where: str) -> tuple[str, ...]:
+    """`service:operation` in the CLI's own spelling, `*` matching any run of characters: `ec2:describe-*`."""
+    if not isinstance(data, list):
+        raise ConfigError(f"{path}: {where}: expected a list of patterns like \"ec2:describe-*\", got {_kind(data)}")
+    for i, pattern in enumerate(data):
+        parts = pattern.split(":") if isinstance(pattern, str) else []
+        if len(parts) != 2 or not all(parts) or not all(set(p) <= _PATTERN_CHARS for p in parts):
+            raise ConfigError(f"{path}: {where}[{i}]: expected service:operation in the CLI's spelling with * "
+                              f"globs (ec2:describe-*, s3:ls, iam:*), got {pattern!r}")
+    return tuple(data)
+
+
+def _regions(data: Any, path: str, where: str) -> tuple[str, ...] | None:
+    if data is None:
+        return None
+    if not isinstance(data, list) or not data or not all(isinstance(r, str) and r.replace("-", "").isalnum()
+                                                         for r in data):
+        raise ConfigError(f"{path}: {where}: expected a non-empty list of region names like ap-northeast-1, "
+                          f"got {data!r}")
+    return tuple(data)
+
+
+def pattern_matches(pattern: str, service: str, operation: str) -> bool:
+    from fnmatch import fnmatchcase
+
+    want_service, want_operation = pattern.split(":", 1)
+    return fnmatchcase(service, want_service) and fnmatchcase(operation, want_operation)
 
 
 def _account(value: Any, path: str, where: str) -> str:
@@ -217,9 +260,13 @@ def narrow(base: Policy, project: Policy) -> Policy:
 
 def _narrow_rule(rule: ProfileRule, allowed: ProfileRule) -> ProfileRule:
     limits = [v for v in (rule.max_session_seconds, allowed.max_session_seconds) if v is not None]
+    regions = rule.regions if allowed.regions is None else tuple(
+        r for r in (rule.regions or allowed.regions) if r in allowed.regions)
     return replace(rule, access=_narrower(rule.access, allowed.access), require_mfa=rule.require_mfa or allowed.require_mfa,
                    max_session_seconds=min(limits) if limits else None, role=rule.role or allowed.role,
-                   account=rule.account or allowed.account)
+                   account=rule.account or allowed.account,
+                   allow=tuple(p for p in rule.allow if p in allowed.allow),  # a project cannot widen
+                   deny=allowed.deny + tuple(p for p in rule.deny if p not in allowed.deny), regions=regions)
 
 
 def _narrower(a: str, b: str) -> str:

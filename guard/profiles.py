@@ -60,6 +60,8 @@ class AwsConfig:
     profiles: Mapping[str, RawProfile]
     config_file: str
     credentials_file: str
+    aliases: Mapping[str, str] = MappingProxyType({})  # ~/.aws/cli/alias [toplevel]: name -> value
+    alias_file: str = ""
 
     def names(self) -> list[str]:
         return sorted(self.profiles)
@@ -121,7 +123,23 @@ def load(env: Mapping[str, str]) -> AwsConfig:
     for name, settings in _sections(credentials_file, config=False).items():
         merged.setdefault(name, {}).update(settings)  # botocore: credentials file wins
     profiles = {n: RawProfile(n, MappingProxyType(s)) for n, s in merged.items()}
-    return AwsConfig(MappingProxyType(profiles), config_file, credentials_file)
+    alias_file = os.path.join(env.get("HOME") or os.path.expanduser("~"), ".aws", "cli", "alias")
+    aliases = _aliases(alias_file)
+    return AwsConfig(MappingProxyType(profiles), config_file, credentials_file, MappingProxyType(aliases), alias_file)
+
+
+def _aliases(path: str) -> dict[str, str]:
+    """The CLI's aliases: the [toplevel] section of ~/.aws/cli/alias (awscli/alias.py AliasLoader)."""
+    if not os.path.exists(path):
+        return {}
+    parser = configparser.RawConfigParser(strict=False, interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the AWS CLI alias file: {str(error).splitlines()[0]}") from None
+    if not parser.has_section("toplevel"):
+        return {}
+    return {name: value.strip() for name, value in parser.items("toplevel")}
 
 
 def _sections(path: str, config: bool) -> dict[str, dict[str, str]]:

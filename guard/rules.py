@@ -194,6 +194,13 @@ def cli_rejects(info: CallInfo, ctx: Context) -> list[Finding]:
     return []
 
 
+def unresolved_alias(info: CallInfo, ctx: Context) -> list[Finding]:
+    if info.alias_error:
+        return _find("AG109", DENY, f"`{info.display}` uses an AWS CLI alias ({ctx.aws.alias_file}) that the guard "
+                     f"cannot follow: {info.alias_error}")
+    return []
+
+
 def other_user(info: CallInfo, ctx: Context) -> list[Finding]:
     if any(v.split()[0] in ("sudo", "doas") for v in info.invocation.via):
         return _find("AG108", DENY, f"`{info.display}` runs under sudo, with another user's AWS configuration the "
@@ -357,8 +364,12 @@ CALL_RULES: tuple[Rule, ...] = (
     Rule("AG108", "aws under sudo runs with another user's configuration", other_user,
          (_ex("sudo aws s3 ls --profile CustomerA"),),
          (_ex("timeout 10 aws s3 ls --profile CustomerA", "pass"),)),
+    Rule("AG109", "an AWS CLI alias the guard cannot follow (a shell alias, a loop)", unresolved_alias,
+         (_ex("aws shell-alias --profile CustomerA"), _ex("aws loop-a --profile CustomerA")),
+         (_ex("aws whoami", "pass"), _ex("aws ls-buckets --profile CustomerA", "pass"))),
     Rule("AG201", "the profile is not in the policy", undeclared_profile,
-         (_ex("aws s3 ls --profile Other"), _ex("aws s3 ls --profile CustomerA --profile Other")),
+         (_ex("aws s3 ls --profile Other"), _ex("aws s3 ls --profile CustomerA --profile Other"),
+          _ex("aws as-other s3 ls --profile CustomerA")),
          (_ex("aws s3 ls --prof CustomerA", "pass"),)),
     Rule("AG202", "the profile is not in the AWS config", unconfigured_profile,
          (_ex("aws s3 ls --profile Ghost"),),

@@ -108,11 +108,24 @@ class Home:
         return target
 
 
+# ~/.aws/cli/alias of the seed home: the rule examples use these.
+SEED_ALIASES = """\
+[toplevel]
+whoami = sts get-caller-identity --profile CustomerA
+ls-buckets = s3 ls
+as-other = --profile Other
+shell-alias = !f() { aws s3 ls; }; f
+loop-a = loop-b
+loop-b = loop-a
+"""
+
+
 def make_home(root: Path, config: str = SEED_CONFIG, credentials: str = SEED_CREDENTIALS) -> Home:
     home = root / "home"
-    (home / ".aws").mkdir(parents=True)
+    (home / ".aws" / "cli").mkdir(parents=True)
     (home / ".aws" / "config").write_text(config)
     (home / ".aws" / "credentials").write_text(credentials)
+    (home / ".aws" / "cli" / "alias").write_text(SEED_ALIASES)
     return Home(home, clean_env(home))
 
 
