@@ -9,12 +9,11 @@ pass is a false alarm unless bash itself rejects it.
 
 Set-up: a temporary HOME whose ~/.aws/config has a profile `Writer` (a role in
 111111111111, sourced from static keys in ~/.aws/credentials) and a policy file,
-given through AWS_GUARD_CONFIG, that allows it read-write without STS:
-
-    version: 1
-    profiles:
-      Writer: {account: "111111111111", access: read-write}
-    verify_identity: false
+given through AWS_GUARD_CONFIG, that allows it read-write without STS, names
+every secret-bearing call in its `allow` list (the guard denies those by
+design otherwise, AG601; the report counts them as `secret examples`), and
+declares the documentation account 123456789012 that the `sts assume-role`
+examples reach (AG205).
 
 One context (guard.workspace.context) is built and every command is decided
 in-process with guard.analysis.analyze, as the hook would in the default
@@ -86,10 +85,27 @@ AWS_CREDENTIALS = """\
 aws_access_key_id = AKIAIOSFODNN7EXAMPLE
 aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 """
+def _secret_allows() -> list[str]:
+    """Every secret-bearing call, named explicitly (guard.clicommands): the examples show them on purpose.
+
+    Without these, the guard denies them by design (AG601: a read-write profile still needs an explicit allow
+    for a call that prints credentials); `secret_examples` in the report counts them.
+    """
+    from guard import clicommands
+
+    keys = set(clicommands.SECRET_OPERATIONS) | set(clicommands.SECRET_WITH_FLAG) | set(clicommands.SECRET_UNLESS_FLAG)
+    keys |= {k for k, (kind, _) in clicommands.COMMANDS.items() if kind == "secret" and k[1]}
+    keys.add(("configure", "get"))
+    return sorted(f"{service}:{operation}" for service, operation in keys)
+
+
+# The examples assume roles in the documentation account 123456789012: declaring it lets `sts assume-role` pass
+# AG205 (assume-role into an undeclared account), as it would for a user who declares the accounts they reach.
 POLICY = f"""\
 version: 1
 profiles:
-  {PROFILE}: {{account: "{ACCOUNT}", access: read-write}}
+  {PROFILE}: {{account: "{ACCOUNT}", access: read-write, allow: {json.dumps(_secret_allows())}}}
+  Examples: {{account: "123456789012", access: read-only}}
 verify_identity: false
 """
 EXAMPLES_PER_RULE = 5
@@ -119,6 +135,7 @@ class CorpusStats:
     asked: int = 0
     bash_rejects: int = 0  # of the denied/asked ones
     cli_rejects: int = 0  # denied as AG107, and the real AWS CLI refuses the argv too
+    secret: int = 0  # passed only because the policy allows secret-bearing calls explicitly (AG601 otherwise)
     false_alarms: int = 0
     placements: dict[str, int] = field(default_factory=dict)  # aws only: how --profile was added
 
@@ -342,6 +359,7 @@ def check(corpora: Path = DEFAULT_CORPORA) -> Report:
                 continue
             if decision.verdict == PASS:
                 stat.passed += 1
+                stat.secret += any(c.operation is not None and c.operation.secret for c in decision.calls)
                 continue
             stat.denied += decision.verdict == DENY
             stat.asked += decision.verdict == ASK
@@ -381,6 +399,7 @@ def format_report(report: Report) -> str:
                      f"{s.cli_rejects:>12} "
                      f"{s.false_alarms:>13}")
     placements = report.stats[AWS].placements
+    lines.append(f"secret-bearing aws examples (pass only with an explicit allow, AG601): {report.stats[AWS].secret}")
     if placements:
         lines.append(f"--profile {PROFILE} on the aws examples: " + ", ".join(f"{k} {v}" for k, v in placements.items()))
     groups = report.by_rule()

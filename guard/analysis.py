@@ -71,6 +71,7 @@ class CallInfo:
     account: str | None = None
     identity: Any = None
     aliases: list[str] = field(default_factory=list)  # the ~/.aws/cli/alias entries this call went through
+    operation: Any = None  # guard.operations.Operation, classified on first use
     alias_error: str = ""
 
     @property

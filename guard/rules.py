@@ -10,7 +10,6 @@ AG4xx about identity.
 """
 from __future__ import annotations
 
-from guard import access
 from guard.analysis import ASK, DENY, CallInfo, Context, Finding
 from guard.record import record
 from guard.shell.model import Word
@@ -253,18 +252,127 @@ def account_mismatch(info: CallInfo, ctx: Context) -> list[Finding]:
 # -- AG3xx: access -------------------------------------------------------------------------
 
 
-def access_level(info: CallInfo, ctx: Context) -> list[Finding]:
+def _operation(info: CallInfo) -> Any:
+    from guard import operations
+
+    if info.operation is None:
+        info.operation = operations.classify(info.call)
+    return info.operation
+
+
+def denied_operation(info: CallInfo, ctx: Context) -> list[Finding]:
     rule = ctx.policy.profiles.get(info.profile or "")
-    if rule is None or access.classify(info.call) != access.WRITE:
+    op = _operation(info)
+    hit = rule.matching("deny", op.service or "", op.name or "") if rule and op.kind != "none" else None
+    if hit is not None:
+        return _find("AG302", DENY, f"`{op.label}` matches deny pattern {hit[1]!r} of profile {info.profile} "
+                     f"({rule.origin}.deny[{hit[0]}])")
+    return []
+
+
+def access_level(info: CallInfo, ctx: Context) -> list[Finding]:
+    """Read passes; a change is denied on read-only, asked on ask-write; an `allow` pattern lets it through."""
+    from guard import operations
+
+    rule = ctx.policy.profiles.get(info.profile or "")
+    op = _operation(info)
+    if rule is None or op.kind not in operations.CHANGES:
         return []
-    what = access.describe(info.call)
+    if rule.matching("allow", op.service or "", op.name or "") is not None:
+        return []
+    change = "changes local configuration" if op.kind == operations.LOCAL_WRITE else "may change something"
     if rule.access == "read-only":
-        return _find("AG301", DENY, f"`{what}` may change something, and profile {info.profile} is read-only "
-                     f"({rule.origin})")
+        return _find("AG301", DENY, f"`{op.label}` {change}, and profile {info.profile} is read-only ({rule.origin})")
     if rule.access == "ask-write":
-        return _find("AG301", ASK, f"`{what}` may change something in account {rule.account or '?'}: profile "
+        return _find("AG301", ASK, f"`{op.label}` {change} in account {rule.account or '?'}: profile "
                      f"{info.profile} asks before writes ({rule.origin})")
     return []
+
+
+def region_outside(info: CallInfo, ctx: Context) -> list[Finding]:
+    rule = ctx.policy.profiles.get(info.profile or "")
+    if rule is None or rule.regions is None or _operation(info).kind == "none":
+        return []
+    found = _regions(info, ctx)
+    if not found:
+        return _find("AG303", DENY, f"`{info.display}` names no region and profile {info.profile} has none; "
+                     f"add --region (allowed: {', '.join(rule.regions)})")
+    outside = [f"{region} (from {where})" for region, where in found if region not in rule.regions]
+    if outside:
+        return _find("AG303", DENY, f"`{info.display}` would reach region {outside[0]}; profile {info.profile} "
+                     f"may only reach {', '.join(rule.regions)} ({rule.origin}.regions)")
+    return []
+
+
+def _regions(info: CallInfo, ctx: Context) -> list[tuple[str, str]]:
+    """Every region the call could use: --region wins; else AWS_REGION (v2) or AWS_DEFAULT_REGION (v1), else the
+    profile's region. Both variables count when both are set, since the CLI versions differ."""
+    option = info.call.options.get("--region")
+    if option is not None:
+        return [(option.shown, "--region")]
+    found = []
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        value, how = info.env(name, ctx.env)
+        if value is not None and value.value != "":
+            found.append((value.shown, f"{name} ({how})"))
+    if found:
+        return found
+    resolved = ctx.aws.profiles.get(info.profile or "")
+    region = resolved.get("region") if resolved is not None else None
+    return [(region, f"the region of profile {info.profile}")] if region else []
+
+
+# -- AG6xx: secrets -----------------------------------------------------------------------------
+
+
+def secret_output(info: CallInfo, ctx: Context) -> list[Finding]:
+    """Output that hands the agent credentials or secrets needs an explicit allow (no `*` in the operation)."""
+    op = _operation(info)
+    if not op.secret:
+        return []
+    rule = ctx.policy.profiles.get(info.profile or "")
+    hit = rule.matching("allow", op.service or "", op.name or "") if rule else None
+    if hit is not None and "*" not in hit[1].split(":", 1)[1]:
+        return []
+    return _find("AG601", DENY, f"`{op.label}` would print credentials or secrets into the agent's context "
+                 f"({op.secret}); allow it explicitly with `{op.service}:{op.name}` under profile {info.profile}'s "
+                 "allow list if it is really needed")
+
+
+def debug_flag(info: CallInfo, ctx: Context) -> list[Finding]:
+    if "--debug" in info.call.flags:
+        return _find("AG602", DENY, f"`{info.display}` uses --debug, which writes request details, and on STS calls "
+                     "the secret access key, to stderr; drop --debug")
+    return []
+
+
+ASSUME_ROLE = frozenset({"assume-role", "assume-role-with-saml", "assume-role-with-web-identity"})
+
+
+def assume_role_target(info: CallInfo, ctx: Context) -> list[Finding]:
+    """`sts assume-role --role-arn` into a denied or undeclared account: denied whatever else allows it."""
+    op = _operation(info)
+    if op.service != "sts" or op.name not in ASSUME_ROLE:
+        return []
+    arn = _value_of(info, "--role-arn")
+    parts = arn.split(":") if arn else []
+    account = parts[4] if len(parts) > 4 else None
+    declared = {r.account for r in ctx.policy.profiles.values() if r.account}
+    if account is None or account in ctx.policy.denied_accounts or account not in declared:
+        what = f"account {account}" if account else "an account the guard cannot read"
+        return _find("AG205", DENY, f"`{info.display}` assumes a role in {what}, which no declared profile "
+                     "reaches or the policy denies")
+    return []
+
+
+def _value_of(info: CallInfo, option: str) -> str | None:
+    argv = info.call.argv
+    for i, word in enumerate(argv):
+        if word.value == option and i + 1 < len(argv):
+            return argv[i + 1].value
+        if word.value is not None and word.value.startswith(option + "="):
+            return word.value.split("=", 1)[1]
+    return None
 
 
 # -- AG4xx: identity --------------------------------------------------------------------------
@@ -380,14 +488,53 @@ CALL_RULES: tuple[Rule, ...] = (
     Rule("AG204", "the AWS config points the profile at another account", account_mismatch,
          (_ex("aws s3 ls --profile Drifted"), _ex("aws s3 ls --profile Loop")),
          (_ex("aws s3 ls --profile CustomerA", "pass"),)),
-    Rule("AG301", "the operation exceeds the profile's access", access_level,
-         (_ex("aws s3 rm s3://b/k --profile CustomerA"), _ex("aws ec2 run-instances --profile CustomerA"),
-          _ex("aws s3 cp ./f s3://b/f --profile CustomerA"), _ex("aws s3 rb s3://b --profile Asker", ASK)),
-         (_ex("aws ec2 describe-instances --profile CustomerA", "pass"),
-          _ex("aws s3 cp s3://b/f ./f --profile CustomerA", "pass"),
-          _ex("aws s3 rb s3://b --profile Writer", "pass"))),
+    Rule("AG205", "sts assume-role into a denied or undeclared account", assume_role_target,
+         (_ex("aws sts assume-role --role-arn arn:aws:iam::999999999999:role/R --role-session-name s --profile Patterned"),
+          _ex("aws sts assume-role --role-arn arn:aws:iam::777777777777:role/R --role-session-name s --profile Patterned")),
+         (_ex("aws sts assume-role --role-arn arn:aws:iam::222222222222:role/R --role-session-name s "
+              "--profile Patterned", "pass"),)),
     Rule("AG401", "the identity of the profile cannot be verified (no valid session, timeout, error)", identity, (), ()),
     Rule("AG402", "the live credentials are another account than declared, or a denied one", None, (), ()),
+    Rule("AG301", "the operation exceeds the profile's access", access_level,
+         (_ex("aws s3 rm s3://b/k --profile CustomerA"), _ex("aws ec2 run-instances --profile CustomerA"),
+          _ex("aws s3 cp ./f s3://b/f --profile CustomerA"), _ex("aws s3 rb s3://b --profile Asker", ASK),
+          _ex("aws s3 mv s3://b/f ./f --profile CustomerA"), _ex("aws configure set region x --profile CustomerA"),
+          _ex("aws eks update-kubeconfig --name c --profile CustomerA"),
+          _ex("aws lightsail get-instance-access-details --instance-name i --profile CustomerA"),
+          _ex("aws unknown-service do-thing --profile CustomerA"),
+          _ex("aws ec2 frobnicate-instances --profile CustomerA")),
+         (_ex("aws ec2 describe-instances --profile CustomerA", "pass"),
+          _ex("aws s3 cp s3://b/f ./f --profile CustomerA", "pass"),
+          _ex("aws s3 sync s3://b/logs ./logs --profile CustomerA", "pass"),
+          _ex("aws ec2 wait instance-running --instance-ids i-1 --profile CustomerA", "pass"),
+          _ex("aws configure list --profile CustomerA", "pass"),
+          _ex("aws s3 rb s3://b --profile Writer", "pass"),
+          _ex("aws ssm start-session --target i-1 --profile Patterned", "pass"))),
+    Rule("AG302", "the operation matches a deny pattern of the profile", denied_operation,
+         (_ex("aws iam list-users --profile Patterned"), _ex("aws ec2 terminate-instances --profile Patterned")),
+         (_ex("aws ec2 describe-vpcs --profile Patterned", "pass"),)),
+    Rule("AG303", "the call reaches a region outside the profile's regions", region_outside,
+         (_ex("aws ec2 describe-vpcs --profile Patterned --region us-east-1"),
+          _ex("AWS_REGION=us-east-1 aws ec2 describe-vpcs --profile Patterned"),
+          _ex("aws ec2 describe-vpcs --profile Patterned", AWS_DEFAULT_REGION="us-west-2")),
+         (_ex("aws ec2 describe-vpcs --profile Patterned --region eu-west-1", "pass"),
+          _ex("aws ec2 describe-vpcs --profile Patterned", "pass"))),
+    Rule("AG601", "the output would hand the agent credentials or secrets", secret_output,
+         (_ex("aws secretsmanager get-secret-value --secret-id s --profile Writer"),
+          _ex("aws ssm get-parameter --name p --with-decryption --profile Writer"),
+          _ex("aws ecr get-login-password --profile Writer"), _ex("aws eks get-token --cluster-name c --profile Writer"),
+          _ex("aws rds generate-db-auth-token --hostname h --port 5432 --username u --profile Writer"),
+          _ex("aws sts get-session-token --profile Writer"), _ex("aws configure get aws_secret_access_key --profile Writer"),
+          _ex("aws iam create-access-key --user-name bob --profile Writer"), _ex("aws kms decrypt --ciphertext-blob x --profile Writer"),
+          _ex("aws ec2 get-password-data --instance-id i-1 --profile Writer"),
+          _ex("aws ssm get-parameters-by-path --path / --with-decryption --profile Patterned")),
+         (_ex("aws ssm get-parameter --name p --profile Writer", "pass"),
+          _ex("aws ssm get-parameter --name p --with-decryption --no-with-decryption --profile Writer", "pass"),
+          _ex("aws configure get region --profile CustomerA", "pass"),
+          _ex("aws ecr get-login-password --profile Patterned", "pass"))),
+    Rule("AG602", "--debug prints request details, and on STS calls the secret key", debug_flag,
+         (_ex("aws s3 ls --profile CustomerA --debug"),),
+         (_ex("aws s3 ls --profile CustomerA", "pass"),)),
 )
 
 RULES: tuple[Rule, ...] = SCAN_RULES + CALL_RULES
@@ -402,7 +549,7 @@ def check_call(info: CallInfo, ctx: Context) -> list[Finding]:
     if info.call.reaches_no_account and not info.call.error:
         return []
     found: list[Finding] = []
-    for stage in ("AG1", "AG2", "AG3", "AG4"):
+    for stage in ("AG1", "AG2", "AG3", "AG6", "AG4"):  # identity last: no STS round trip for a denied call
         for rule in CALL_RULES:
             if rule.id.startswith(stage) and rule.check is not None:
                 found.extend(rule.check(info, ctx))

@@ -39,6 +39,10 @@ role_arn = arn:aws:iam::999999999999:role/RoleAdmin
 [profile Drifted]
 source_profile = base
 role_arn = arn:aws:iam::444444444444:role/RoleReadOnly
+[profile Patterned]
+source_profile = Access CustomerA
+role_arn = arn:aws:iam::222222222222:role/RoleReadOnly
+region = ap-northeast-1
 [profile Loop]
 source_profile = LoopBack
 role_arn = arn:aws:iam::111111111111:role/RoleA
@@ -65,6 +69,12 @@ profiles:
   Drifted:   {account: "555555555555", access: read-only}
   Loop:      {account: "111111111111", access: read-only}
   Ghost:     {account: "111111111111", access: read-only}
+  Patterned:
+    account: "222222222222"
+    access: read-only
+    allow: ["ssm:start-session", "ecr:get-login-password", "ssm:get-parameters-*", "sts:assume-role"]
+    deny: ["iam:*", "ec2:terminate-*"]
+    regions: [ap-northeast-1, eu-west-1]
 denied_accounts: ["999999999999"]
 verify_identity: false
 """
