@@ -72,6 +72,7 @@ class CallInfo:
     identity: Any = None
     aliases: list[str] = field(default_factory=list)  # the ~/.aws/cli/alias entries this call went through
     operation: Any = None  # guard.operations.Operation, classified on first use
+    basis: str = ""  # for a passing call: the policy entry that lets it through
     alias_error: str = ""
 
     @property
@@ -148,7 +149,9 @@ def describe_call(invocation: Invocation, ctx: Context) -> CallInfo:
         call, note = awscli.parse(argv + pinned), ""
     except aliases.AliasError as error:
         call, used, note = awscli.parse(invocation.argv), [], str(error)
-    info = CallInfo(invocation, call, None, "none", aliases=used, alias_error=note)
+    from guard import operations
+
+    info = CallInfo(invocation, call, None, "none", aliases=used, alias_error=note, operation=operations.classify(call))
     if call.profile is not None:
         info.profile_word = call.profile
         info.profile, info.profile_source = call.profile.value, "--profile"

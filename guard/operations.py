@@ -40,11 +40,11 @@ def classify(call: AwsCall) -> Operation:
     service, name = call.service, call.operation
     if service is None or name is None and (service, None) not in clicommands.COMMANDS:
         return Operation(service, name, WRITE, "the operation is computed or missing: treated as a write")
-    service, name = clicommands.ALIASES.get((service, name or ""), (service, name))
     custom = _custom(call, service, name)
     if custom is not None:
         return custom
-    return _api(call, service, name or "")
+    service, name = clicommands.ALIASES.get((service, name or ""), (service, name))  # hidden spellings
+    return _custom(call, service, name) or _api(call, service, name or "")
 
 
 def _custom(call: AwsCall, service: str, name: str | None) -> Operation | None:

@@ -555,4 +555,23 @@ def check_call(info: CallInfo, ctx: Context) -> list[Finding]:
                 found.extend(rule.check(info, ctx))
         if any(f.verdict == DENY for f in found):
             break
+    if not found:
+        info.basis = basis(info, ctx)
     return found
+
+
+def basis(info: CallInfo, ctx: Context) -> str:
+    """The policy entry that lets a passing call through, for `guard test` and the audit log."""
+    from guard import operations
+
+    rule = ctx.policy.profiles.get(info.profile or "")
+    op = _operation(info)
+    if rule is None:
+        return ""
+    if op.secret or op.kind in operations.CHANGES:
+        hit = rule.matching("allow", op.service or "", op.name or "")
+        if hit is not None:
+            return f"allow pattern {hit[1]!r} ({rule.origin}.allow[{hit[0]}])"
+    if op.kind in operations.CHANGES:
+        return f"access {rule.access} allows changes ({rule.origin})"
+    return f"access {rule.access} allows {op.kind} operations ({rule.origin})"

@@ -74,6 +74,12 @@ def as_dict(decision: Decision) -> dict[str, Any]:
                 "account": c.account,
                 "service": c.call.service,
                 "operation": c.call.operation,
+                "class": c.operation.kind if c.operation else None,
+                "api": c.operation.api if c.operation else None,
+                "classified_by": c.operation.source if c.operation else None,
+                "secret": (c.operation.secret or None) if c.operation else None,
+                "aliases": list(c.aliases),
+                "basis": c.basis or None,
                 "via": list(c.invocation.via),
                 "identity": _identity(c.identity),
                 "findings": [{"rule": f.rule, "decision": f.verdict, "message": f.message} for f in c.findings],
@@ -88,6 +94,20 @@ def _identity(found: Any) -> dict[str, Any] | None:
         return None
     return {"account": found.account, "arn": found.arn, "source": found.source, "expires": found.expires,
             "cached": found.cached}
+
+
+def _operation_lines(call: Any) -> list[str]:
+    """Service, operation, its class and where the class comes from (`guard test` explains the decision)."""
+    op = call.operation
+    if op is None:
+        return [f"    service: {call.call.service or '-'}  operation: {call.call.operation or '-'}"]
+    api = f" = {op.api}" if op.api else ""
+    lines = [f"    operation: {op.label}{api}  class: {op.kind}  (from {op.source})"]
+    if call.aliases:
+        lines.append(f"    alias:   {' -> '.join(call.aliases)}")
+    if op.secret:
+        lines.append(f"    secret:  {op.secret}")
+    return lines
 
 
 def _title(rule_id: str) -> str:
@@ -108,14 +128,15 @@ def render(command: str, decision: Decision) -> str:
             continue
         lines.append(f"    profile: {call.profile or '(none)'}  (from {call.profile_source})")
         lines.append(f"    account: {call.account or '(unknown)'}")
-        lines.append(f"    service: {call.call.service or '-'}  operation: {call.call.operation or '-'}")
+        lines.extend(_operation_lines(call))
         if call.identity is not None:
             cached = ", verdict cached" if call.identity.cached else ""
             lines.append(f"    verified: {call.identity.arn}  (via {call.identity.source}{cached})")
         for finding in call.findings:
             lines.append(f"    {finding.rule} {finding.verdict}: {_title(finding.rule)}")
+            lines.append(f"      because {finding.message}")
         if not call.findings:
-            lines.append("    checks:  all passed")
+            lines.append(f"    checks:  all passed; {call.basis}" if call.basis else "    checks:  all passed")
     for problem in decision.problems:
         lines.append(f"  {problem.rule}: {problem.message}")
     return "\n".join(lines) + "\n"
