@@ -24,12 +24,17 @@ def briefing(policy: Any) -> str:
              "- Allowed profiles:"]
     for name, rule in sorted(policy.profiles.items()):
         account = f"account {rule.account}" if rule.account else "account checked with STS"
-        lines.append(f"  - {name}: {account}, {rule.access}")
+        extra = "".join(f"; {key} {', '.join(getattr(rule, key))}" for key in ("allow", "deny", "regions")
+                        if getattr(rule, key))
+        lines.append(f"  - {name}: {account}, {rule.access}{extra}")
     if policy.denied_accounts:
         lines.append(f"- Never use accounts {', '.join(sorted(policy.denied_accounts))}.")
     lines += [
-        "- read-only profiles may only describe/get/list/head (and `s3 ls`, `s3 cp` from S3); ask-write profiles "
-        "ask the user before changes.",
+        "- read-only profiles may only read (describe/get/list/head..., `s3 ls`, `s3 cp` from S3); ask-write "
+        "profiles ask the user before changes.",
+        "- Calls that print credentials or secrets (get-secret-value, ssm --with-decryption, get-login-password, "
+        "get-session-token, configure get of keys...) are denied unless the policy allows them by name; never use "
+        "--debug; never read or edit files under ~/.aws.",
         "- Write aws commands plainly: no computed command names, no `bash -c \"$VAR\"`, quote variables "
         "(\"s3://$BUCKET\"), never set AWS_ACCESS_KEY_ID, AWS_CONFIG_FILE or similar on the command line.",
         "- If a call is denied because a profile has no valid MFA session, ask the user to run "
