@@ -493,8 +493,6 @@ CALL_RULES: tuple[Rule, ...] = (
           _ex("aws sts assume-role --role-arn arn:aws:iam::777777777777:role/R --role-session-name s --profile Patterned")),
          (_ex("aws sts assume-role --role-arn arn:aws:iam::222222222222:role/R --role-session-name s "
               "--profile Patterned", "pass"),)),
-    Rule("AG401", "the identity of the profile cannot be verified (no valid session, timeout, error)", identity, (), ()),
-    Rule("AG402", "the live credentials are another account than declared, or a denied one", None, (), ()),
     Rule("AG301", "the operation exceeds the profile's access", access_level,
          (_ex("aws s3 rm s3://b/k --profile CustomerA"), _ex("aws ec2 run-instances --profile CustomerA"),
           _ex("aws s3 cp ./f s3://b/f --profile CustomerA"), _ex("aws s3 rb s3://b --profile Asker", ASK),
@@ -535,6 +533,8 @@ CALL_RULES: tuple[Rule, ...] = (
     Rule("AG602", "--debug prints request details, and on STS calls the secret key", debug_flag,
          (_ex("aws s3 ls --profile CustomerA --debug"),),
          (_ex("aws s3 ls --profile CustomerA", "pass"),)),
+    Rule("AG401", "the identity of the profile cannot be verified (no valid session, timeout, error)", identity, (), ()),
+    Rule("AG402", "the live credentials are another account than declared, or a denied one", None, (), ()),
 )
 
 RULES: tuple[Rule, ...] = SCAN_RULES + CALL_RULES

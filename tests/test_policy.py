@@ -30,6 +30,16 @@ def _load(home: Home, text: str) -> policy.Policy:
     ("version: 1\nverify_identity: yes please\n", "verify_identity: expected true or false"),
     ("version: 1\nprofiles: [\n", "line 3, column 1: not valid YAML"),
     ("- just\n- a list\n", "expected a mapping"),
+    ("version: 1\nprofiles:\n  A: {account: '222222222222', allow: [ec2]}\n",
+     "profiles.A.allow[0]: expected service:operation"),
+    ("version: 1\nprofiles:\n  A: {account: '222222222222', deny: ['EC2:Describe*']}\n",
+     "profiles.A.deny[0]: expected service:operation in the CLI's spelling"),
+    ("version: 1\nprofiles:\n  A: {account: '222222222222', deny: 'iam:*'}\n", "profiles.A.deny: expected a list"),
+    ("version: 1\nprofiles:\n  A: {account: '222222222222', regions: []}\n",
+     "profiles.A.regions: expected a non-empty list of region names"),
+    ("version: 1\nprofiles:\n  A: {account: '222222222222', max_session_seconds: 60}\n",
+     "profiles.A.max_session_seconds: expected whole seconds from 900 to 43200"),
+    ("version: 1\nverify_timeout_seconds: 120\n", "verify_timeout_seconds: expected a number of seconds"),
 ])
 def test_validation_errors_say_where_and_what(home: Home, text: str, message: str) -> None:
     with pytest.raises(ConfigError) as error:
@@ -93,3 +103,24 @@ def test_a_project_policy_cannot_switch_off_verification(home: Home) -> None:
     user = _load(home, "version: 1\nprofiles: {}\nverify_identity: true\n")
     project = policy.validate({"version": 1, "verify_identity": False}, "project.yaml")
     assert policy.narrow(user, project).verify_identity
+
+
+def test_a_project_cannot_widen_allow_but_adds_deny_and_narrows_regions(home: Home) -> None:
+    user = _load(home, "version: 1\nprofiles:\n  A: {account: '222222222222', access: read-only, "
+                       "allow: ['ssm:start-session'], deny: ['iam:*'], regions: [eu-west-1, ap-northeast-1]}\n")
+    project = policy.validate({"version": 1, "profiles": {"A": {
+        "account": "222222222222", "access": "read-only", "allow": ["ssm:start-session", "ec2:run-instances"],
+        "deny": ["s3:rb"], "regions": ["eu-west-1", "us-east-1"]}}}, "project.yaml")
+    rule = policy.narrow(user, project).profiles["A"]
+    assert rule.allow == ("ssm:start-session",)
+    assert rule.deny == ("iam:*", "s3:rb")
+    assert rule.regions == ("eu-west-1",)
+
+
+@pytest.mark.parametrize("pattern, service, operation, hit", [
+    ("ec2:describe-*", "ec2", "describe-instances", True), ("ec2:describe-*", "ec2", "run-instances", False),
+    ("iam:*", "iam", "create-user", True), ("*:list-*", "s3api", "list-buckets", True),
+    ("s3:ls", "s3", "ls", True), ("s3:ls", "s3api", "ls", False),
+])
+def test_pattern_syntax(pattern: str, service: str, operation: str, hit: bool) -> None:
+    assert policy.pattern_matches(pattern, service, operation) is hit
