@@ -19,7 +19,6 @@ GLOBAL_OPTIONS: dict[str, bool] = {
     "--cli-connect-timeout": True, "--cli-binary-format": True, "--no-cli-pager": False,
     "--cli-auto-prompt": False, "--no-cli-auto-prompt": False, "--cli-error-format": True,
 }
-HELP_WORDS = frozenset({"help"})
 
 
 @record(frozen=True)

@@ -28,7 +28,6 @@ DEFAULT_VERIFY_TIMEOUT = 5.0
 MAX_VERIFY_TIMEOUT = 30.0  # the installed hook's own timeout must stay above this
 PROFILE_KEYS = frozenset({"account", "access", "require_mfa", "max_session_seconds", "role", "allow", "deny", "regions"})
 _PATTERN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-*")
-USER_FILE = os.path.join("~", ".claude", "aws-guard.yaml")
 PROJECT_FILE = os.path.join(".claude", "aws-guard.yaml")
 
 

@@ -6,7 +6,7 @@ written once and the two back ends can be compared call for call.
 """
 from __future__ import annotations
 
-from guard.record import field, record
+from guard.record import record
 
 
 @record(frozen=True)
@@ -104,7 +104,6 @@ class Invocation:
     env_cleared: bool = False
     via: tuple[str, ...] = ()
     line: int = 1
-    extra: tuple[str, ...] = field(default=())  # notes such as "xargs appends arguments"
 
     def env_value(self, name: str) -> EnvChange | None:
         for key, change in reversed(self.env):

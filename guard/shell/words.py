@@ -31,45 +31,6 @@ def mentions_aws(text: str) -> bool:
     return "aws" in folded.lower()
 
 
-def unescape_unquoted(text: str) -> tuple[str, bool]:
-    """Remove backslashes from an unquoted word; report unescaped glob characters.
-
-    bash: a backslash outside quotes keeps the next character literal and a
-    backslash-newline is removed. An unescaped `*`, `?` or `[` makes the word a
-    pattern whose expansion depends on the file system.
-    """
-    out: list[str] = []
-    glob = False
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            if text[i + 1] != "\n":
-                out.append(text[i + 1])
-            i += 2
-            continue
-        glob = glob or ch in _GLOB
-        out.append(ch)
-        i += 1
-    return "".join(out), glob
-
-
-def unescape_double(text: str) -> str:
-    """Inside double quotes a backslash escapes only $ ` " \\ and newline (bash manual, 3.1.2.3)."""
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text) and text[i + 1] in '$`"\\\n':
-            if text[i + 1] != "\n":
-                out.append(text[i + 1])
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
 def decode_ansi_c(body: str) -> str:
     """Decode the inside of $'...' the way bash does (bash manual, 3.1.2.4)."""
     out: list[str] = []

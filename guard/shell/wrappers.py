@@ -72,7 +72,6 @@ class Unwrapped:
     runs: bool = True  # False: the wrapper only prints or checks (command -v)
     dynamic: Word | None = None  # a wrapper argument computed at run time
     via: str = ""
-    notes: list[str] = field(default_factory=list)
 
 
 def skip_options(args: tuple[Word, ...], spec: Spec) -> Unwrapped:
@@ -182,7 +181,6 @@ def unwrap_sudo(args: tuple[Word, ...]) -> Unwrapped:
         out.env.append((name, EnvChange(lit(val), "env")))
         words = words[1:]
     out.words = words
-    out.notes.append("sudo runs the command as another user, with that user's ~/.aws")
     return out
 
 
@@ -201,7 +199,6 @@ def unwrap_runtime_args(name: str, args: tuple[Word, ...]) -> Unwrapped:
     elif out.words:
         cut = _parallel_cut(out.words) if name == "parallel" else len(out.words)
         out.words = out.words[:cut] + (Word(f"<arguments {name} reads at run time>", None, ""),)
-    out.notes.append(f"{name} adds arguments read at run time")
     return out
 
 
