@@ -39,6 +39,13 @@ class Finding:
 
 def check_policy(ctx: Any) -> Iterator[Finding]:
     policy = ctx.policy
+    if not os.path.exists(ctx.aws.config_file) and not os.path.exists(ctx.aws.credentials_file):
+        yield Finding(WARN, "aws-config", f"neither {ctx.aws.config_file} nor {ctx.aws.credentials_file} exists",
+                      "set up the AWS CLI's profiles first (aws configure --profile NAME)")
+    if not policy.profiles:
+        yield Finding(WARN, "policy", f"{policy.describe()}: no profile is allowed, so every aws call is denied",
+                      "write ~/.claude/aws-guard.yaml (see 'The policy' in the README, or config/policy.example.yaml)")
+        return
     yield Finding(OK, "policy", f"{policy.describe()}: {len(policy.profiles)} profile(s): {policy.allowed()}")
     for note in policy.notes:
         yield Finding(WARN, "policy", note, "edit the project's .claude/aws-guard.yaml")

@@ -79,3 +79,14 @@ def test_doctor_says_whether_the_hook_is_installed(home: Home, tmp_path) -> None
     code, findings = _findings(home)
     assert code == 2
     assert any(f["subject"] == "claude-code" and "/gone/venv/bin/guard" in f["message"] for f in findings)
+
+
+def test_doctor_on_a_machine_with_nothing_set_up(tmp_path) -> None:
+    from tests.testing import clean_env
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = guard("doctor", "--json", env=clean_env(empty), cwd=empty)
+    findings = {(f["subject"], f["level"]): f["message"] for f in json.loads(result.stdout)}
+    assert "neither" in findings[("aws-config", "warn")]
+    assert "no profile is allowed" in findings[("policy", "warn")]
