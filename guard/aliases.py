@@ -26,7 +26,7 @@ class AliasError(Exception):
 
 def expand(argv: tuple[Word, ...], aliases: Mapping[str, str]) -> tuple[tuple[Word, ...], tuple[Word, ...], list[str]]:
     """(argv to decide, global options the aliases set, the aliases used); unchanged without an alias."""
-    from guard import awscli
+    import guard.awscli as awscli
 
     used: list[str] = []
     pinned: list[Word] = []
@@ -53,7 +53,7 @@ def expand(argv: tuple[Word, ...], aliases: Mapping[str, str]) -> tuple[tuple[Wo
 
 def _globals(words: tuple[Word, ...]) -> list[Word]:
     """The global options an alias value sets, as words to append last (so they win, as in the CLI)."""
-    from guard import awscli
+    import guard.awscli as awscli
 
     out: list[Word] = []
     i = 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from guard import awscli
+import guard.awscli as awscli
 from guard.record import field, record
 from guard.shell.model import Invocation, Word
 from guard.shell.scan import Problem, Scan, scan

@@ -5,7 +5,7 @@ import shlex
 
 import pytest
 
-from guard import awscli
+import guard.awscli as awscli
 from guard.shell.model import Word, lit
 
 

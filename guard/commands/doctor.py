@@ -140,12 +140,26 @@ def check_installed(ctx: Any) -> Iterator[Finding]:
         yield Finding(WARN, "claude-code", "the PreToolUse hook is in none of the user, project or local settings",
                       "run `guard install` (or `guard install --user` for every project)")
     for scope, path, handler in hooks:
-        program = str(handler.get("command", "")).split(" ")[0].strip("'\"").replace("$CLAUDE_PROJECT_DIR", "")
+        program = _program(str(handler.get("command", "")))
         if program and os.path.isabs(program) and not os.access(program, os.X_OK):
             yield Finding(ERROR, "claude-code", f"{path}: the hook runs {program}, which is not an executable file",
                           "run `guard install` again from the environment where guard is installed")
         else:
             yield Finding(OK, "claude-code", f"{scope} settings {path}: {handler.get('command')}")
+
+
+def _program(command: str) -> str:
+    """The program a hook command runs, with Claude Code's $CLAUDE_PROJECT_DIR filled in."""
+    import shlex
+
+    from guard.policy import project_root
+
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return ""
+    root = project_root(os.environ, os.getcwd())
+    return words[0].replace("${CLAUDE_PROJECT_DIR}", root).replace("$CLAUDE_PROJECT_DIR", root) if words else ""
 
 
 CHECKS: tuple[Check, ...] = (check_policy, check_profiles, check_default_keys, check_environment, check_installed)
