@@ -90,3 +90,18 @@ def test_doctor_on_a_machine_with_nothing_set_up(tmp_path) -> None:
     findings = {(f["subject"], f["level"]): f["message"] for f in json.loads(result.stdout)}
     assert "neither" in findings[("aws-config", "warn")]
     assert "no profile is allowed" in findings[("policy", "warn")]
+
+
+def test_doctor_fills_in_claude_project_dir(home: Home, tmp_path) -> None:
+    project = tmp_path / "proj"
+    (project / "hooks").mkdir(parents=True)
+    (project / ".claude").mkdir()
+    script = project / "hooks" / "aws-guard-pretooluse"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    (project / ".claude" / "settings.json").write_text(json.dumps({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
+        {"type": "command", "command": '"$CLAUDE_PROJECT_DIR"/hooks/aws-guard-pretooluse'}]}]}}))
+    home.write_policy("version: 1\nprofiles: {}\n")
+    result = guard("doctor", "--json", env=dict(home.env, CLAUDE_PROJECT_DIR=str(project)), cwd=project)
+    found = [f for f in json.loads(result.stdout) if f["subject"] == "claude-code"]
+    assert [f["level"] for f in found] == ["ok"], found
