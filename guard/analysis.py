@@ -71,7 +71,7 @@ class CallInfo:
     account: str | None = None
     identity: Any = None
     aliases: list[str] = field(default_factory=list)  # the ~/.aws/cli/alias entries this call went through
-    operation: Any = None  # guard.operations.Operation, classified on first use
+    operation: Any = None  # guard.operations.Operation (describe_call classifies every call)
     basis: str = ""  # for a passing call: the policy entry that lets it through
     alias_error: str = ""
 

@@ -252,17 +252,9 @@ def account_mismatch(info: CallInfo, ctx: Context) -> list[Finding]:
 # -- AG3xx: access -------------------------------------------------------------------------
 
 
-def _operation(info: CallInfo) -> Any:
-    from guard import operations
-
-    if info.operation is None:
-        info.operation = operations.classify(info.call)
-    return info.operation
-
-
 def denied_operation(info: CallInfo, ctx: Context) -> list[Finding]:
     rule = ctx.policy.profiles.get(info.profile or "")
-    op = _operation(info)
+    op = info.operation
     hit = rule.matching("deny", op.service or "", op.name or "") if rule and op.kind != "none" else None
     if hit is not None:
         return _find("AG302", DENY, f"`{op.label}` matches deny pattern {hit[1]!r} of profile {info.profile} "
@@ -275,7 +267,7 @@ def access_level(info: CallInfo, ctx: Context) -> list[Finding]:
     from guard import operations
 
     rule = ctx.policy.profiles.get(info.profile or "")
-    op = _operation(info)
+    op = info.operation
     if rule is None or op.kind not in operations.CHANGES:
         return []
     if rule.matching("allow", op.service or "", op.name or "") is not None:
@@ -291,7 +283,7 @@ def access_level(info: CallInfo, ctx: Context) -> list[Finding]:
 
 def region_outside(info: CallInfo, ctx: Context) -> list[Finding]:
     rule = ctx.policy.profiles.get(info.profile or "")
-    if rule is None or rule.regions is None or _operation(info).kind == "none":
+    if rule is None or rule.regions is None or info.operation.kind == "none":
         return []
     found = _regions(info, ctx)
     if not found:
@@ -327,7 +319,7 @@ def _regions(info: CallInfo, ctx: Context) -> list[tuple[str, str]]:
 
 def secret_output(info: CallInfo, ctx: Context) -> list[Finding]:
     """Output that hands the agent credentials or secrets needs an explicit allow (no `*` in the operation)."""
-    op = _operation(info)
+    op = info.operation
     if not op.secret:
         return []
     rule = ctx.policy.profiles.get(info.profile or "")
@@ -351,7 +343,7 @@ ASSUME_ROLE = frozenset({"assume-role", "assume-role-with-saml", "assume-role-wi
 
 def assume_role_target(info: CallInfo, ctx: Context) -> list[Finding]:
     """`sts assume-role --role-arn` into a denied or undeclared account: denied whatever else allows it."""
-    op = _operation(info)
+    op = info.operation
     if op.service != "sts" or op.name not in ASSUME_ROLE:
         return []
     arn = _value_of(info, "--role-arn")
@@ -565,7 +557,7 @@ def basis(info: CallInfo, ctx: Context) -> str:
     from guard import operations
 
     rule = ctx.policy.profiles.get(info.profile or "")
-    op = _operation(info)
+    op = info.operation
     if rule is None:
         return ""
     if op.secret or op.kind in operations.CHANGES:
