@@ -72,10 +72,9 @@ def masked(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def path() -> str:
-    base = os.environ.get("XDG_STATE_HOME")
-    if not base or not os.path.isabs(base):
-        base = os.path.join(os.path.expanduser("~"), ".local", "state")
-    return os.path.join(base, "aws-guard", "audit.jsonl")
+    from guard.paths import xdg
+
+    return os.path.join(xdg("XDG_STATE_HOME", ".local", "state"), "aws-guard", "audit.jsonl")
 
 
 def entry(event: dict[str, Any], command: str, decision: Any = None, error: str | None = None) -> dict[str, Any]:

@@ -14,16 +14,15 @@ import json
 import os
 import zlib
 
+from guard.paths import xdg
+
 TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here
 if TYPE_CHECKING:
     from typing import Any
 
 
 def root() -> str:
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base or not os.path.isabs(base):  # the XDG spec: ignore a relative path
-        base = os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "aws-guard")
+    return os.path.join(xdg("XDG_CACHE_HOME", ".cache"), "aws-guard")
 
 
 def _path(bucket: str, material: str) -> str:

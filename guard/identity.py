@@ -34,7 +34,7 @@ try:  # the built-in SHA-1, without hashlib's OpenSSL start-up cost
 except ImportError:  # pragma: no cover - other interpreters
     from hashlib import sha1
 
-from guard import cache
+from guard import cache, paths
 from guard.profiles import AwsConfig, RawProfile
 from guard.record import record
 
@@ -86,7 +86,7 @@ class Identity:
 
 
 def cli_cache_dir(env: Mapping[str, str]) -> str:
-    home = env.get("HOME") or os.path.expanduser("~")
+    home = paths.home(env)
     return os.path.join(home, ".aws", "cli", "cache")
 
 

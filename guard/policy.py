@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from types import MappingProxyType
 
+from guard import paths
 from guard.errors import ConfigError
 from guard.record import field, record, replace
 
@@ -286,7 +287,7 @@ def locate(explicit: str | None, env: Mapping[str, str], cwd: str) -> Location:
         return Location(explicit=explicit)
     if env.get("AWS_GUARD_CONFIG"):
         return Location(explicit=env["AWS_GUARD_CONFIG"])
-    home = env.get("HOME") or os.path.expanduser("~")
+    home = paths.home(env)
     user = os.path.join(home, ".claude", "aws-guard.yaml")
     project = os.path.join(project_root(env, cwd), PROJECT_FILE)
     return Location(user=user if os.path.isfile(user) else None,

@@ -14,6 +14,7 @@ import configparser
 import os
 from types import MappingProxyType
 
+from guard import paths
 from guard.errors import ConfigError
 from guard.record import record
 
@@ -108,7 +109,7 @@ def _account_of(profile: RawProfile) -> tuple[str | None, str]:
 
 
 def config_paths(env: Mapping[str, str]) -> tuple[str, str]:
-    home = env.get("HOME") or os.path.expanduser("~")
+    home = paths.home(env)
     config = env.get("AWS_CONFIG_FILE") or os.path.join(home, ".aws", "config")
     credentials = env.get("AWS_SHARED_CREDENTIALS_FILE") or os.path.join(home, ".aws", "credentials")
     return os.path.expanduser(config), os.path.expanduser(credentials)
@@ -123,7 +124,7 @@ def load(env: Mapping[str, str]) -> AwsConfig:
     for name, settings in _sections(credentials_file, config=False).items():
         merged.setdefault(name, {}).update(settings)  # botocore: credentials file wins
     profiles = {n: RawProfile(n, MappingProxyType(s)) for n, s in merged.items()}
-    alias_file = os.path.join(env.get("HOME") or os.path.expanduser("~"), ".aws", "cli", "alias")
+    alias_file = os.path.join(paths.home(env), ".aws", "cli", "alias")
     aliases = _aliases(alias_file)
     return AwsConfig(MappingProxyType(profiles), config_file, credentials_file, MappingProxyType(aliases), alias_file)
 

@@ -18,6 +18,7 @@ import shutil
 import sys
 import time
 
+from guard import paths
 from guard.errors import GuardError
 from guard.policy import MAX_VERIFY_TIMEOUT
 
@@ -180,5 +181,5 @@ def target(scope: str, env: dict[str, str] | os._Environ[str], cwd: str) -> str:
     """The settings file for `--user`, `--local` or the project (the default)."""
     from guard.policy import project_root
 
-    home = env.get("HOME") or os.path.expanduser("~")
+    home = paths.home(env)
     return locations(project_root(env, cwd), home)[scope]

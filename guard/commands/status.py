@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sys
 
-from guard import settings, workspace
+from guard import paths, settings, workspace
 from guard.errors import GuardError
 from guard.policy import project_root
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def installed() -> list[tuple[str, str, list[tuple[str, dict]]]]:
     """(scope, path, the guard's handlers there) for the user, project and local settings files."""
-    home = os.environ.get("HOME") or os.path.expanduser("~")
+    home = paths.home(os.environ)
     found = []
     for scope, path in settings.locations(project_root(os.environ, os.getcwd()), home).items():
         try:

@@ -212,9 +212,9 @@ def _import_yacc_without_inspect() -> types.ModuleType:
 
 def _cache_dir() -> str | None:
     """``$XDG_CACHE_HOME/aws-guard`` or ``~/.cache/aws-guard``; None if unusable."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):  # XDG spec: relative values are ignored.
-        base = os.path.join(os.path.expanduser("~"), ".cache")
+    from guard.paths import xdg
+
+    base = xdg("XDG_CACHE_HOME", ".cache")
     if not os.path.isabs(base):  # No usable home directory.
         return None
     return os.path.join(base, _CACHE_SUBDIR)
