@@ -16,7 +16,7 @@ TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings
 if TYPE_CHECKING:
     from typing import Any, Mapping
 
-_COMPONENT = re.compile(r"(?:^|[/~=:'\"\s*{,])\.aws(?:[/'\"*]|$)")
+_COMPONENT = r"(?:^|[/~=:'\"\s*{,])\.aws(?:[/'\"*]|$)"  # compiled by re's own cache on first use
 # Claude Code's file tools and the input fields that name paths (tool_input of the PreToolUse event).
 FILE_TOOLS = frozenset({"Read", "Edit", "MultiEdit", "Write", "Grep", "Glob", "NotebookEdit", "NotebookRead", "LS"})
 PATH_FIELDS = ("file_path", "path", "pattern", "glob", "notebook_path")
@@ -25,12 +25,13 @@ ENV_FILES = ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
 
 def configured(env: Mapping[str, str]) -> tuple[str, ...]:
     """Files the AWS CLI reads instead of ~/.aws when the environment says so."""
-    return tuple(os.path.expanduser(env[name]) for name in ENV_FILES if env.get(name))
+    named = [env[name] for name in ENV_FILES if env.get(name)]
+    return tuple(dict.fromkeys(named + [os.path.expanduser(path) for path in named]))  # as written, and expanded
 
 
 def refers(text: str, extra: tuple[str, ...] = ()) -> bool:
     """Does this word, path or pattern name the AWS CLI's files?"""
-    if _COMPONENT.search(text):
+    if re.search(_COMPONENT, text):
         return True
     return any(path and path in text for path in extra)
 

@@ -60,7 +60,9 @@ def _audit(event: dict[str, Any], command: str, decision: Any, error: str | None
 
 
 def _names_configured_files(command: str, env: Mapping[str, str]) -> bool:
-    return any(env.get(name) and env[name] in command for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"))
+    from guard import credfiles
+
+    return any(path in command for path in credfiles.configured(env))
 
 
 def _file_tool(event: dict[str, Any], stdout: IO[str], env: Mapping[str, str]) -> int:
