@@ -15,8 +15,8 @@ design otherwise, AG601; the report counts them as `secret examples`), and
 declares the documentation account 123456789012 that the `sts assume-role`
 examples reach (AG205).
 
-One context (guard.workspace.context) is built and every command is decided
-in-process with guard.analysis.analyze, as the hook would in the default
+One context (guard.wiring.context) is built and every command is decided
+in-process with guard.policy.decision.decide, as the hook would in the default
 permission mode. Only commands that do not pass are handed to `bash -n` (on
 stdin, four at a time). An aws example counts as bash-rejected when bash
 rejects either the line as written or the line with `--profile Writer`: adding
@@ -86,15 +86,16 @@ aws_access_key_id = AKIAIOSFODNN7EXAMPLE
 aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 """
 def _secret_allows() -> list[str]:
-    """Every secret-bearing call, named explicitly (guard.clicommands): the examples show them on purpose.
+    """Every secret-bearing call, named explicitly (guard.aws.operations.cli_commands): the examples show them on purpose.
 
     Without these, the guard denies them by design (AG601: a read-write profile still needs an explicit allow
     for a call that prints credentials); `secret_examples` in the report counts them.
     """
-    from guard import clicommands
+    from guard.aws.operations import cli_commands, secret_outputs
 
-    keys = set(clicommands.SECRET_OPERATIONS) | set(clicommands.SECRET_WITH_FLAG) | set(clicommands.SECRET_UNLESS_FLAG)
-    keys |= {k for k, (kind, _) in clicommands.COMMANDS.items() if kind == "secret" and k[1]}
+    keys = set(secret_outputs.SECRET_OPERATIONS) | set(secret_outputs.SECRET_WITH_FLAG)
+    keys |= set(secret_outputs.SECRET_UNLESS_FLAG)
+    keys |= {k for k, (kind, _) in cli_commands.COMMANDS.items() if kind == "secret" and k[1]}
     keys.add(("configure", "get"))
     return sorted(f"{service}:{operation}" for service, operation in keys)
 
@@ -272,8 +273,10 @@ def read_corpora(corpora: Path) -> Iterator[tuple[str, int, str, str]]:
 def guard_home() -> Iterator[dict[str, str]]:
     """A temporary HOME with the Writer profile and the policy; yields the environment for the context.
 
-    The on-disk cache (guard.cache) reads XDG_CACHE_HOME from os.environ, so it
-    is pointed into the temporary HOME for the duration and restored after.
+    The guard's caches follow the environment given to the context, except
+    bashlex's parse tables (guard.shell.bashlex_loader), which belong to this
+    process and follow os.environ: XDG_* are pointed into the temporary HOME for
+    the duration and restored after, so the run leaves nothing behind.
     """
     with tempfile.TemporaryDirectory(prefix="aws-guard-corpus-") as tmp:
         home = Path(tmp)
@@ -333,8 +336,9 @@ def cli_rejects(alarm: Alarm, env: dict[str, str]) -> bool:
 
 def check(corpora: Path = DEFAULT_CORPORA) -> Report:
     """Decide every corpus command; bash-check the ones not passed."""
-    from guard import workspace
-    from guard.analysis import ASK, DENY, PASS, analyze
+    from guard import wiring
+    from guard.policy.decision import decide
+    from guard.policy.model import ASK, DENY, PASS
 
     started = time.perf_counter()
     entries = list(read_corpora(Path(corpora)))
@@ -342,7 +346,7 @@ def check(corpora: Path = DEFAULT_CORPORA) -> Report:
     alarms: list[Alarm] = []
     placements: Counter[str] = Counter()
     with guard_home() as env:
-        ctx = workspace.context(None, env, env["HOME"])
+        ctx = wiring.context(None, env, env["HOME"])
         for corpus, number, command, source in entries:
             original = command
             if corpus == AWS:
@@ -351,7 +355,7 @@ def check(corpora: Path = DEFAULT_CORPORA) -> Report:
             stat = stats[corpus]
             stat.total += 1
             try:
-                decision = analyze(command, ctx)
+                decision = decide(command, ctx)
             except Exception as error:  # a crash in the hook is an alarm too
                 alarms.append(Alarm(corpus, number, command, source, "error",
                                     [f"exception {type(error).__name__}"], str(error), original=original))

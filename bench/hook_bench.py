@@ -176,7 +176,7 @@ def audit_lines(env: dict[str, str]) -> int:
 
 
 def settle(env: dict[str, str], expected: int, timeout: float = 10.0) -> None:
-    """Wait for the detached audit writer of the last aws run (guard.audit) to finish.
+    """Wait for the detached audit writer of the last aws run (guard.audit.trail) to finish.
 
     Claude Code waits only for the hook itself; the writer starts after the hook
     has answered and costs ~0.15 s of CPU in the background. Back-to-back runs

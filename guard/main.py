@@ -77,7 +77,7 @@ VERBS: tuple[tuple[str, str, str, tuple, str, tuple[str, ...]], ...] = (
      "Print the SessionStart hook output whose additionalContext tells the agent which profiles it may use and "
      "how aws calls must be written. Always exits 0.",
      (CONFIG,), "session_start:run", ("config",)),
-    ("audit-write", "", "Internal: append the audit records read on stdin to the audit log (see guard.audit).",
+    ("audit-write", "", "Internal: append the audit records read on stdin to the audit log (see guard.audit.trail).",
      (), "audit_write:run", ()),
 )
 
@@ -108,7 +108,9 @@ def _hook(args: list[str]) -> int:
     elif len(args) == 1 and args[0].startswith("--config="):
         config = args[0].split("=", 1)[1]
     elif args:
-        return hook.emit(sys.stdout, "deny", f"guard hook: unexpected arguments {args}; expected [--config FILE]")
+        from guard.claude import protocol
+
+        return protocol.emit(sys.stdout, "deny", f"guard hook: unexpected arguments {args}; expected [--config FILE]")
     return hook.run(config)
 
 

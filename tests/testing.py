@@ -97,6 +97,17 @@ region = ap-northeast-1
 [profile slow]
 credential_process = sleep 60
 """
+# The policy for those: each declared in 222222222222, so `keys` (moto: 123456789012) is live elsewhere.
+IDENTITY_POLICY = """\
+version: 1
+profiles:
+  RoleB:     {account: "222222222222", access: read-only}
+  CustomerA: {account: "222222222222", access: read-only}
+  keys:      {account: "222222222222", access: read-only}
+  slow:      {account: "222222222222", access: read-only}
+verify_identity: true
+verify_timeout_seconds: 2
+"""
 IDENTITY_CREDENTIALS = "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMIEXAMPLEKEY\n"
 
 
@@ -222,8 +233,15 @@ def aws_cli(*args: str, env: Mapping[str, str], stdin: str | None = None,
                           timeout=timeout, start_new_session=True)
 
 
+def login(home: Home, profile: str = "CustomerA") -> None:
+    """Log in as the user does in their own terminal: the real AWS CLI asks for the MFA code and caches the session."""
+    result = aws_cli("sts", "get-caller-identity", "--profile", profile, env=home.env, stdin="123456\n")
+    assert result.returncode == 0, result.stderr
+    assert "Enter MFA code" in result.stderr
+
+
 def wait_for_audit(path: Path, count: int, timeout: float = 20) -> list[dict]:
-    """The audit records once `count` have arrived: the detached writer (guard.audit) appends them after the hook."""
+    """The audit records once `count` have arrived: the detached writer (guard.audit.trail) appends them after the hook."""
     import time
 
     import pytest

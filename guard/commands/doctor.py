@@ -10,22 +10,24 @@ import json
 import os
 import sys
 
-from guard import workspace
+from guard import wiring
+from guard.aws import variables
 from guard.errors import GuardError
-from guard.profiles import ResolvedProfile
-from guard.record import asdict, record
+from guard.plumbing.record import asdict, record
 
 TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here
 if TYPE_CHECKING:
-    from typing import IO, Any, Callable, Iterator
+    from typing import IO, Callable, Iterator
 
-    Check = Callable[[Any], Iterator["Finding"]]
+    from guard.aws.config import ResolvedProfile
+    from guard.policy.model import Context
+    from guard.policy.schema import ProfileRule
+
+    Check = Callable[[Context], Iterator["Finding"]]
 
 ERROR, WARN, OK = "error", "warn", "ok"
 # botocore AssumeRoleCredentialFetcher: cached sessions with less than this left count as expired.
 BOTOCORE_REFRESH_WINDOW = 15 * 60
-ENV_CREDENTIALS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-                   "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
 
 
 @record(frozen=True)
@@ -36,8 +38,7 @@ class Finding:
     fix: str = ""
 
 
-
-def check_policy(ctx: Any) -> Iterator[Finding]:
+def check_policy(ctx: Context) -> Iterator[Finding]:
     policy = ctx.policy
     if not os.path.exists(ctx.aws.config_file) and not os.path.exists(ctx.aws.credentials_file):
         yield Finding(WARN, "aws-config", f"neither {ctx.aws.config_file} nor {ctx.aws.credentials_file} exists",
@@ -51,7 +52,7 @@ def check_policy(ctx: Any) -> Iterator[Finding]:
         yield Finding(WARN, "policy", note, "edit the project's .claude/aws-guard.yaml")
 
 
-def check_profiles(ctx: Any) -> Iterator[Finding]:
+def check_profiles(ctx: Context) -> Iterator[Finding]:
     for name, rule in sorted(ctx.policy.profiles.items()):
         resolved = ctx.aws.resolve(name)
         if resolved is None:
@@ -63,7 +64,7 @@ def check_profiles(ctx: Any) -> Iterator[Finding]:
         yield from _session(name, rule, resolved)
 
 
-def _account(name: str, rule: Any, resolved: ResolvedProfile, ctx: Any) -> Iterator[Finding]:
+def _account(name: str, rule: ProfileRule, resolved: ResolvedProfile, ctx: Context) -> Iterator[Finding]:
     if resolved.account is None:
         yield Finding(WARN, name, f"the config does not name an account ({resolved.account_from})",
                       "keep verify_identity: true so STS proves the account")
@@ -76,7 +77,7 @@ def _account(name: str, rule: Any, resolved: ResolvedProfile, ctx: Any) -> Itera
         yield Finding(OK, name, f"account {resolved.account} ({resolved.account_from})")
 
 
-def _chain(name: str, resolved: ResolvedProfile, ctx: Any) -> Iterator[Finding]:
+def _chain(name: str, resolved: ResolvedProfile, ctx: Context) -> Iterator[Finding]:
     if resolved.loop:
         names = " -> ".join(p.name for p in resolved.chain)
         yield Finding(ERROR, name, f"source_profile loop: {names} -> {resolved.chain[-1].get('source_profile')}",
@@ -92,7 +93,7 @@ def _chain(name: str, resolved: ResolvedProfile, ctx: Any) -> Iterator[Finding]:
                       f"add aws_access_key_id/aws_secret_access_key for [{last.name}] to {ctx.aws.credentials_file}")
 
 
-def _session(name: str, rule: Any, resolved: ResolvedProfile) -> Iterator[Finding]:
+def _session(name: str, rule: ProfileRule, resolved: ResolvedProfile) -> Iterator[Finding]:
     raw = resolved.raw
     if rule.require_mfa and raw.has_role() and not raw.get("mfa_serial"):
         yield Finding(ERROR, name, "the policy requires MFA, but the profile has no mfa_serial",
@@ -117,30 +118,31 @@ def _session(name: str, rule: Any, resolved: ResolvedProfile) -> Iterator[Findin
                       "use at least 1800 if the role allows it, or expect a prompt per call")
 
 
-def check_default_keys(ctx: Any) -> Iterator[Finding]:
+def check_default_keys(ctx: Context) -> Iterator[Finding]:
     default = ctx.aws.profiles.get("default")
     if default is not None and default.has_keys():
         yield Finding(WARN, "default", "[default] holds static keys: any SDK or tool that forgets the profile "
                       "runs on them", "move the keys to a named profile and use source_profile")
 
 
-def check_environment(ctx: Any) -> Iterator[Finding]:
-    for name in ENV_CREDENTIALS:
+def check_environment(ctx: Context) -> Iterator[Finding]:
+    for name in variables.AMBIENT:
         if ctx.env.get(name):
             yield Finding(WARN, "environment", f"{name} is set; aws calls without --profile may use it",
                           f"unset {name} before starting Claude Code")
 
 
-def check_installed(ctx: Any) -> Iterator[Finding]:
+def check_installed(ctx: Context) -> Iterator[Finding]:
     """The PreToolUse hook in Claude Code's settings, pointing at a program that exists."""
-    from guard.commands.status import installed
+    from guard.claude import settings
 
-    hooks = [(scope, path, h) for scope, path, handlers in installed() for event, h in handlers if event == "PreToolUse"]
+    hooks = [(scope, path, h) for scope, path, handlers in settings.installed(ctx.env, os.getcwd())
+             for event, h in handlers if event == "PreToolUse"]
     if not hooks:
         yield Finding(WARN, "claude-code", "the PreToolUse hook is in none of the user, project or local settings",
                       "run `guard install` (or `guard install --user` for every project)")
     for scope, path, handler in hooks:
-        program = _program(str(handler.get("command", "")))
+        program = _program(str(handler.get("command", "")), ctx)
         if program and os.path.isabs(program) and not os.access(program, os.X_OK):
             yield Finding(ERROR, "claude-code", f"{path}: the hook runs {program}, which is not an executable file",
                           "run `guard install` again from the environment where guard is installed")
@@ -148,17 +150,17 @@ def check_installed(ctx: Any) -> Iterator[Finding]:
             yield Finding(OK, "claude-code", f"{scope} settings {path}: {handler.get('command')}")
 
 
-def _program(command: str) -> str:
+def _program(command: str, ctx: Context) -> str:
     """The program a hook command runs, with Claude Code's $CLAUDE_PROJECT_DIR filled in."""
     import shlex
 
-    from guard.policy import project_root
+    from guard.policy.sources import project_root
 
     try:
         words = shlex.split(command)
     except ValueError:
         return ""
-    root = project_root(os.environ, os.getcwd())
+    root = project_root(ctx.env, os.getcwd())
     return words[0].replace("${CLAUDE_PROJECT_DIR}", root).replace("$CLAUDE_PROJECT_DIR", root) if words else ""
 
 
@@ -166,7 +168,7 @@ CHECKS: tuple[Check, ...] = (check_policy, check_profiles, check_default_keys, c
 
 
 def run(config: str | None, as_json: bool, out: IO[str] = sys.stdout) -> int:
-    ctx = workspace.context(config, os.environ, os.getcwd())
+    ctx = wiring.context(config, os.environ, os.getcwd())
     findings: list[Finding] = []
     for check in CHECKS:
         try:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
 
-from guard import audit
+from guard.audit import trail
 from guard.errors import UsageError
 
 TYPE_CHECKING = False
@@ -40,14 +41,14 @@ def _keep(record: dict[str, Any], since: float | None, decision: str | None, pro
 
 def run(since: str | None, decision: str | None, profile: str | None, as_json: bool, out: IO[str] = sys.stdout) -> int:
     cutoff = since_epoch(since) if since else None
-    records = [r for _, _, r in audit.read() if r is not None and _keep(r, cutoff, decision, profile)]
+    records = [r for _, _, r in trail.read(os.environ) if r is not None and _keep(r, cutoff, decision, profile)]
     records.sort(key=lambda r: float(r.get("epoch") or 0))  # detached writers may append out of order
     if as_json:
         for record in records:
             out.write(json.dumps(record) + "\n")
         return 0
     if not records:
-        out.write(f"no audit records match (log: {audit.path()})\n")
+        out.write(f"no audit records match (log: {trail.path(os.environ)})\n")
         return 0
     out.write(render(records))
     return 0

@@ -1,24 +1,26 @@
 """`guard session-start`: Claude Code's SessionStart hook, telling the agent the rules up front.
 
-Claude Code adds a SessionStart hook's `additionalContext` to the session, so
-the agent knows before its first aws call that every call must name
+Claude Code adds a SessionStart hook's `additionalContext` to the session
+(guard.claude.protocol.emit_context), so the agent knows before its first aws call that every call must name
 `--profile` and which profiles it may use: fewer denials, fewer wasted turns.
 It always exits 0; a broken policy is reported in the text itself.
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 
+from guard.claude import protocol
 from guard.errors import GuardError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import IO, Any
+    from typing import IO
+
+    from guard.policy.schema import Policy
 
 
-def briefing(policy: Any) -> str:
+def briefing(policy: Policy) -> str:
     lines = ["AWS CLI calls in this session are checked by aws-guard before they run.",
              "- Every `aws` command must name its profile with `--profile NAME` (not AWS_PROFILE, not the default).",
              "- Allowed profiles:"]
@@ -44,14 +46,12 @@ def briefing(policy: Any) -> str:
 
 
 def run(config: str | None, out: IO[str] = sys.stdout) -> int:
-    from guard import workspace
+    from guard import wiring
 
     try:
-        ctx = workspace.context(config, os.environ, os.getcwd())
+        ctx = wiring.context(config, os.environ, os.getcwd())
         text = briefing(ctx.policy)
     except GuardError as error:
         text = (f"aws-guard could not load its policy ({error}); every aws call will be denied until the user "
                 "fixes it. Tell the user.")
-    output = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}
-    out.write(json.dumps(output) + "\n")
-    return 0
+    return protocol.emit_context(out, text)

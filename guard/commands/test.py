@@ -5,13 +5,17 @@ import json
 import os
 import sys
 
-from guard import workspace
-from guard.analysis import ASK, DENY, PASS, Decision, analyze
+from guard import wiring
 from guard.errors import UsageError
+from guard.policy.decision import decide
+from guard.policy.model import ASK, DENY, PASS, Decision, worst
 
 TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here
 if TYPE_CHECKING:
     from typing import IO, Any, Iterator
+
+    from guard.aws.identity.model import Identity
+    from guard.policy.model import CallInfo, Context
 
 EXIT_CODES = {PASS: 0, DENY: 2, ASK: 3}
 
@@ -24,25 +28,25 @@ def main(command: str | None, config: str | None, as_json: bool, source: str | N
 
 
 def run(command: str | None, config: str | None, as_json: bool, source: str | None, out: IO[str] = sys.stdout) -> int:
-    ctx = workspace.context(config, os.environ, os.getcwd())
+    ctx = wiring.context(config, os.environ, os.getcwd())
     if source is not None:
         return _run_many(source, ctx, out)
     assert command is not None
-    decision = analyze(command, ctx)
+    decision = decide(command, ctx)
     out.write(json.dumps(as_dict(decision)) + "\n" if as_json else render(command, decision))
     return EXIT_CODES[decision.verdict]
 
 
-def _run_many(source: str, ctx: Any, out: IO[str]) -> int:
-    worst = PASS
+def _run_many(source: str, ctx: Context, out: IO[str]) -> int:
+    verdict = PASS
     for number, command, error in _commands(source):
         if error is not None:
             out.write(json.dumps({"line": number, "command": None, "decision": "error", "reason": error}) + "\n")
             continue
-        decision = analyze(command, ctx)
+        decision = decide(command, ctx)
         out.write(json.dumps({"command": command, **as_dict(decision)}) + "\n")
-        worst = max(worst, decision.verdict, key=[PASS, ASK, DENY].index)
-    return EXIT_CODES[worst]
+        verdict = worst((verdict, decision.verdict))
+    return EXIT_CODES[verdict]
 
 
 def _commands(source: str) -> Iterator[tuple[int, str, str | None]]:
@@ -74,10 +78,10 @@ def as_dict(decision: Decision) -> dict[str, Any]:
                 "account": c.account,
                 "service": c.call.service,
                 "operation": c.call.operation,
-                "class": c.operation.kind if c.operation else None,
-                "api": c.operation.api if c.operation else None,
-                "classified_by": c.operation.source if c.operation else None,
-                "secret": (c.operation.secret or None) if c.operation else None,
+                "class": c.operation.kind,
+                "api": c.operation.api,
+                "classified_by": c.operation.source,
+                "secret": c.operation.secret or None,
                 "aliases": list(c.aliases),
                 "basis": c.basis or None,
                 "via": list(c.invocation.via),
@@ -89,18 +93,16 @@ def as_dict(decision: Decision) -> dict[str, Any]:
     }
 
 
-def _identity(found: Any) -> dict[str, Any] | None:
+def _identity(found: Identity | None) -> dict[str, Any] | None:
     if found is None:
         return None
     return {"account": found.account, "arn": found.arn, "source": found.source, "expires": found.expires,
             "cached": found.cached}
 
 
-def _operation_lines(call: Any) -> list[str]:
+def _operation_lines(call: CallInfo) -> list[str]:
     """Service, operation, its class and where the class comes from (`guard test` explains the decision)."""
     op = call.operation
-    if op is None:
-        return [f"    service: {call.call.service or '-'}  operation: {call.call.operation or '-'}"]
     api = f" = {op.api}" if op.api else ""
     lines = [f"    operation: {op.label}{api}  class: {op.kind}  (from {op.source})"]
     if call.aliases:
@@ -110,13 +112,9 @@ def _operation_lines(call: Any) -> list[str]:
     return lines
 
 
-def _title(rule_id: str) -> str:
-    from guard.rules import RULES
-
-    return next((r.title for r in RULES if r.id == rule_id), "")
-
-
 def render(command: str, decision: Decision) -> str:
+    from guard.policy.rules import catalog
+
     lines = [f"{decision.verdict}: {decision.reason}" if decision.reason else f"{decision.verdict}: no aws call found"
              if not decision.calls else f"{decision.verdict}"]
     for n, call in enumerate(decision.calls, start=1):
@@ -133,7 +131,7 @@ def render(command: str, decision: Decision) -> str:
             cached = ", verdict cached" if call.identity.cached else ""
             lines.append(f"    verified: {call.identity.arn}  (via {call.identity.source}{cached})")
         for finding in call.findings:
-            lines.append(f"    {finding.rule} {finding.verdict}: {_title(finding.rule)}")
+            lines.append(f"    {finding.rule} {finding.verdict}: {catalog.title(finding.rule)}")
             lines.append(f"      because {finding.message}")
         if not call.findings:
             lines.append(f"    checks:  all passed; {call.basis}" if call.basis else "    checks:  all passed")

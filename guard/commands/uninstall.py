@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sys
 
-from guard import settings
+from guard.claude import settings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -5,13 +5,19 @@ import json
 import os
 import sys
 
-from guard import identity, workspace
+from guard import wiring
+from guard.aws.identity import verification
+from guard.aws.identity.model import Identity, IdentityError
 from guard.errors import UsageError
-from guard.record import record
+from guard.plumbing import paths
+from guard.plumbing.cache import Cache
+from guard.plumbing.record import record
 
 TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here
 if TYPE_CHECKING:
     from typing import IO, Any
+
+    from guard.policy.model import Context
 
 
 @record
@@ -19,12 +25,12 @@ class Row:
     profile: str
     declared: str | None
     status: str  # "ok" | "mismatch" | "error"
-    found: identity.Identity | None = None
+    found: Identity | None = None
     detail: str = ""
 
 
 def run(profiles: list[str], config: str | None, as_json: bool, out: IO[str] = sys.stdout) -> int:
-    ctx = workspace.context(config, os.environ, os.getcwd())
+    ctx = wiring.context(config, os.environ, os.getcwd())
     names = profiles or sorted(ctx.policy.profiles)
     unknown = [n for n in names if n not in ctx.policy.profiles]
     if unknown:
@@ -35,11 +41,12 @@ def run(profiles: list[str], config: str | None, as_json: bool, out: IO[str] = s
     return 0 if all(r.status == "ok" for r in rows) else 2
 
 
-def _check(ctx: Any, name: str) -> Row:
+def _check(ctx: Context, name: str) -> Row:
     rule = ctx.policy.profiles[name]
     try:
-        found = identity.verify(ctx.aws, name, ctx.env, ctx.policy.verify_timeout, fresh=True)
-    except identity.IdentityError as error:
+        found = verification.verify(ctx.aws, name, ctx.env, Cache(paths.cache_dir(ctx.env)), ctx.policy.verify_timeout,
+                                    fresh=True)
+    except IdentityError as error:
         return Row(name, rule.account, "error", detail=f"{error}" + (f"; {error.fix}" if error.fix else ""))
     if found.account in ctx.policy.denied_accounts:
         return Row(name, rule.account, "mismatch", found, f"account {found.account} is denied by the policy")
@@ -50,7 +57,7 @@ def _check(ctx: Any, name: str) -> Row:
     return Row(name, rule.account, "ok", found)
 
 
-def _left(found: identity.Identity | None) -> str:
+def _left(found: Identity | None) -> str:
     seconds = found.seconds_left() if found is not None else None
     if seconds is None:
         return "-" if found is None else "no expiry"

@@ -28,7 +28,6 @@ if TYPE_CHECKING:  # typing costs ~15 ms to import; annotations stay strings.
 
 # Bump whenever the on-disk layout or the key composition changes.
 _CACHE_FORMAT = "bashlex-lr-tables/1"
-_CACHE_SUBDIR = "aws-guard"
 # Files whose content determines the grammar (rules, tokens, table builder).
 _GRAMMAR_FILES = ("yacc.py", "parser.py", "tokenizer.py")
 _CRC_BYTES = 4
@@ -211,13 +210,16 @@ def _import_yacc_without_inspect() -> types.ModuleType:
 
 
 def _cache_dir() -> str | None:
-    """``$XDG_CACHE_HOME/aws-guard`` or ``~/.cache/aws-guard``; None if unusable."""
-    from guard.paths import xdg
+    """``$XDG_CACHE_HOME/aws-guard`` or ``~/.cache/aws-guard``; None if unusable.
 
-    base = xdg("XDG_CACHE_HOME", ".cache")
-    if not os.path.isabs(base):  # No usable home directory.
-        return None
-    return os.path.join(base, _CACHE_SUBDIR)
+    The tables belong to this process's Python and bashlex, not to the
+    environment a command is decided for, so this process's own environment
+    says where they live.
+    """
+    from guard.plumbing.paths import cache_dir
+
+    directory = cache_dir(os.environ)
+    return directory if os.path.isabs(directory) else None  # no usable home directory
 
 
 def _cache_location(pdict: dict[str, Any]) -> tuple[str, tuple[Any, ...]] | None:

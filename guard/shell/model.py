@@ -6,7 +6,7 @@ written once and the two back ends can be compared call for call.
 """
 from __future__ import annotations
 
-from guard.record import record
+from guard.plumbing.record import record
 
 
 @record(frozen=True)

@@ -9,8 +9,8 @@ found; if both parse but find different calls, that is a problem too.
 """
 from __future__ import annotations
 
-from guard.record import field, record
-from guard.shell import tsparse, wrappers
+from guard.plumbing.record import field, record
+from guard.shell import treesitter, wrappers
 from guard.shell.model import (
     Command,
     EnvChange,
@@ -30,13 +30,17 @@ if TYPE_CHECKING:
     _Handler = Callable[["_Extractor", str, tuple, list, bool, tuple, Command], None]
 
 MAX_DEPTH = 8
+# What can stop the guard from proving a command line safe (guard.policy.rules.shell judges each kind).
+UNPARSABLE = "unparsable"  # no parser can read it, or a nested script
+DISAGREEMENT = "disagreement"  # the two parsers find different aws calls
+COMPUTED = "computed"  # a command name or script known only at run time
 
 
 @record(frozen=True)
 class Problem:
     """Something about the command line that stops the guard from proving it safe."""
 
-    rule: str
+    kind: str  # UNPARSABLE, DISAGREEMENT or COMPUTED
     message: str
 
 
@@ -45,38 +49,25 @@ class Scan:
     calls: list[Invocation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     parser: str = ""
-    words: list[Word] = field(default_factory=list)  # every word and redirection target seen, for AG501
+    words: list[Word] = field(default_factory=list)  # every word and redirection target seen (protected files)
 
 
-def scan(text: str, extra_wrappers: frozenset[str] = frozenset(), protected: tuple[str, ...] | None = None) -> Scan:
-    """The aws calls in `text`; text that cannot mention aws is not parsed at all.
+def scan(text: str, extra_wrappers: frozenset[str] = frozenset(), also: tuple[str, ...] = ()) -> Scan:
+    """The aws calls in `text`, the words it holds, and what stops the guard from proving it safe.
 
-    `protected`: extra paths (besides any `.aws` directory) that no word or redirection may name (AG501);
-    None switches that check off.
+    Text that cannot mention aws, and holds none of the strings in `also` (the
+    files AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name), is not parsed at all.
     """
-    if not mentions_aws(text) and not (protected and any(p in text for p in protected)):
+    if not mentions_aws(text) and not any(s in text for s in also):
         return Scan()
     try:
-        found = _scan(text, extra_wrappers)
+        return _scan(text, extra_wrappers)
     except RecursionError:
-        return Scan(problems=[Problem("AG001", "the command is nested too deeply for the guard to check")])
-    if protected is not None:
-        found.problems.extend(_credential_files(found, protected))
-    return found
-
-
-def _credential_files(found: Scan, protected: tuple[str, ...]) -> list[Problem]:
-    from guard import credfiles
-
-    for word in found.words:
-        for text in (word.text, word.value or ""):
-            if credfiles.refers(text, protected):
-                return [Problem("AG501", credfiles.message(word.shown))]
-    return []
+        return Scan(problems=[Problem(UNPARSABLE, "the command is nested too deeply for the guard to check")])
 
 
 def _scan(text: str, extra_wrappers: frozenset[str]) -> Scan:
-    primary = tsparse.parse(text)
+    primary = treesitter.parse(text)
     if primary.ok:
         found = _extract(primary, text, _parse_with_fallback, extra_wrappers)
         if found.calls:
@@ -86,17 +77,17 @@ def _scan(text: str, extra_wrappers: frozenset[str]) -> Scan:
     if second.ok:
         return _extract(second, text, _bashlex_parse, extra_wrappers)
     message = f"no shell parser can read this command (tree-sitter: {primary.error}; bashlex: {second.error})"
-    return Scan(problems=[Problem("AG001", message)])
+    return Scan(problems=[Problem(UNPARSABLE, message)])
 
 
 def _bashlex_parse(text: str) -> ParseResult:
-    from guard.shell import bxparse  # imported only when a second opinion is needed
+    from guard.shell import bashlex  # imported only when a second opinion is needed
 
-    return bxparse.parse(text)
+    return bashlex.parse(text)
 
 
 def _parse_with_fallback(text: str) -> ParseResult:
-    primary = tsparse.parse(text)
+    primary = treesitter.parse(text)
     if primary.ok:
         return primary
     second = _bashlex_parse(text)
@@ -110,7 +101,7 @@ def _cross_check(text: str, found: Scan, extra_wrappers: frozenset[str]) -> None
     other = _extract(second, text, _bashlex_parse, extra_wrappers)
     mine, theirs = _signatures(found.calls), _signatures(other.calls)
     if mine != theirs:
-        found.problems.append(Problem("AG002", _disagreement(mine, theirs)))
+        found.problems.append(Problem(DISAGREEMENT, _disagreement(mine, theirs)))
 
 
 def _signatures(calls: list[Invocation]) -> list[str]:
@@ -196,7 +187,7 @@ class _Extractor:
             return
         head = words[0]
         if not head.literal:
-            self._problem("AG003", f"the command name `{head.text}` is computed at run time, so the guard "
+            self._problem(COMPUTED, f"the command name `{head.text}` is computed at run time, so the guard "
                           "cannot tell whether it runs aws; write the command name literally")
             return
         name = basename(head.value or "")
@@ -211,14 +202,14 @@ class _Extractor:
         elif name.startswith(wrappers.PYTHONS):
             self._python(words, env, cleared, via, command)
 
-    def _problem(self, rule: str, message: str) -> None:
+    def _problem(self, kind: str, message: str) -> None:
         if all(p.message != message for p in self.problems):
-            self.problems.append(Problem(rule, message))
+            self.problems.append(Problem(kind, message))
 
     def _through(self, out: wrappers.Unwrapped, name: str, env: list[tuple[str, EnvChange]], cleared: bool,
                  via: tuple[str, ...], command: Command) -> None:
         if out.dynamic is not None:
-            self._problem("AG003", f"`{name}` is given `{out.dynamic.text}`, computed at run time, so the guard "
+            self._problem(COMPUTED, f"`{name}` is given `{out.dynamic.text}`, computed at run time, so the guard "
                           "cannot tell what it runs; write it literally")
             return
         if not out.runs:
@@ -264,7 +255,7 @@ class _Extractor:
     def _source(self, name: str, words: tuple[Word, ...], env: list, cleared: bool, via: tuple, command: Command) -> None:
         """`source FILE`/`. FILE` run a file the guard cannot see; a computed one (`<(echo ...)`) is a problem."""
         if len(words) > 1 and not words[1].literal:
-            self._problem("AG003", f"`{name}` runs `{words[1].text}`, computed at run time; the guard cannot see "
+            self._problem(COMPUTED, f"`{name}` runs `{words[1].text}`, computed at run time; the guard cannot see "
                           "the commands in it")
 
     def _eval(self, name: str, words: tuple[Word, ...], env: list, cleared: bool, via: tuple, command: Command) -> None:
@@ -299,7 +290,7 @@ class _Extractor:
     def _nested_words(self, words: tuple[Word, ...], how: str, env: list, cleared: bool, via: tuple, command: Command) -> None:
         if any(not w.literal for w in words):
             bad = next(w for w in words if not w.literal)
-            self._problem("AG003", f"`{how}` runs `{bad.text}`, computed at run time; the guard cannot see the command")
+            self._problem(COMPUTED, f"`{how}` runs `{bad.text}`, computed at run time; the guard cannot see the command")
             return
         self._nested(lit(" ".join(w.value or "" for w in words)), how, env, cleared, via, command)
 
@@ -307,30 +298,30 @@ class _Extractor:
         text = stdin.text if stdin.source != "pipe" else _output_of(stdin.producer)
         if text is None:
             if stdin.source == "pipe" and stdin.producer is not None and _prints(stdin.producer):
-                self._problem("AG003", f"the script piped into `{name}` is computed at run time")
+                self._problem(COMPUTED, f"the script piped into `{name}` is computed at run time")
             return
         self._nested(lit(text), f"{name} reading stdin", env, cleared, via, command)
 
     def _nested(self, script: Word, how: str, env: list, cleared: bool, via: tuple, command: Command) -> None:
         if script.value is None:
-            self._problem("AG003", f"the script given to `{how}` ({script.text}) is computed at run time; "
+            self._problem(COMPUTED, f"the script given to `{how}` ({script.text}) is computed at run time; "
                           "the guard cannot see what it runs")
             return
         if self.depth >= MAX_DEPTH:
-            self._problem("AG003", f"scripts nested more than {MAX_DEPTH} deep")
+            self._problem(COMPUTED, f"scripts nested more than {MAX_DEPTH} deep")
             return
         if not mentions_aws(script.value):
             return
         result = self.parse(script.value)
         if not result.ok:
-            self._problem("AG001", f"the script given to `{how}` cannot be parsed ({result.error})")
+            self._problem(UNPARSABLE, f"the script given to `{how}` cannot be parsed ({result.error})")
             return
         inner = _Extractor(self.text, self.parse, self.extra_wrappers, self.depth + 1)
         inner.run(result.commands, tuple(env))
         for call in inner.calls:
             self.calls.append(Invocation(call.argv, call.env, call.env_cleared or cleared, via + (how,) + call.via, command.line))
         for problem in inner.problems:
-            self._problem(problem.rule, problem.message)
+            self._problem(problem.kind, problem.message)
         self.words.extend(inner.words)
 
 

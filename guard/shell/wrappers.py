@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shlex
 
-from guard.record import field, record
+from guard.plumbing.record import field, record
 from guard.shell.model import EnvChange, Word, lit
 
 

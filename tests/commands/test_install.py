@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from guard.settings import SHELL_MATCHER
+from guard.claude.tools import MATCHER as SHELL_MATCHER
 from tests.testing import Home, guard
 
 OTHER = {

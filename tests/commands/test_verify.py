@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import json
 
-from tests.test_identity import CONFIG, CREDENTIALS, POLICY, login
+from tests.testing import IDENTITY_CONFIG as CONFIG
+from tests.testing import IDENTITY_CREDENTIALS as CREDENTIALS
+from tests.testing import IDENTITY_POLICY as POLICY
+from tests.testing import login
 from tests.testing import Home, MotoServer, guard
 
 

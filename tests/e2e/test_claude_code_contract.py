@@ -57,7 +57,7 @@ def test_what_claude_code_gives_the_hook(claude: Path, tmp_path: Path) -> None:
     assert "hello-from-bash" in run.text, run.explain()
 
     env = dict(line.split("=", 1) for line in (dumps / "env").read_text().splitlines() if "=" in line)
-    assert env["CLAUDE_CODE_ENTRYPOINT"] == "sdk-cli"  # guard.workspace.NON_INTERACTIVE_ENTRYPOINTS
+    assert env["CLAUDE_CODE_ENTRYPOINT"] == "sdk-cli"  # guard.wiring.NON_INTERACTIVE_ENTRYPOINTS
     assert env["CLAUDE_PROJECT_DIR"] == str(project)
     event = json.loads((dumps / "stdin").read_text())
     assert (event["hook_event_name"], event["tool_name"], event["permission_mode"]) == ("PreToolUse", "Bash", "default")

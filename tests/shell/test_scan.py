@@ -2,7 +2,7 @@
 
 Each test states what a user would see: which aws calls the guard finds in a
 command (compared as the words the CLI would receive), and which problems
-(AG001 unparsable, AG002 parsers disagree, AG003 computed at run time) stop
+(unparsable, parsers disagree, computed at run time: AG001, AG002, AG003) stop
 it from proving the command safe.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from guard.shell.model import Invocation
-from guard.shell.scan import Scan, scan
+from guard.shell.scan import COMPUTED, UNPARSABLE, Scan, scan
 
 NO_WRAPPERS: frozenset[str] = frozenset()
 
@@ -31,7 +31,7 @@ def literal_head(call: Invocation) -> str:
 
 
 def rules_of(found: Scan) -> set[str]:
-    return {p.rule for p in found.problems}
+    return {p.kind for p in found.problems}
 
 
 def assert_calls(text: str, expected: list[str], extra: frozenset[str] = NO_WRAPPERS) -> Scan:
@@ -405,7 +405,7 @@ def test_env_split_string() -> None:
 ])
 def test_command_names_by_basename_after_quote_removal(text: str) -> None:
     found = scan(text)
-    assert not rules_of(found) & {"AG001", "AG003"}, found.problems
+    assert not rules_of(found) & {UNPARSABLE, COMPUTED}, found.problems
     assert [[w.value for w in c.argv[1:]] for c in found.calls] == [["s3", "ls", "--profile", "p"]]
 
 
@@ -438,7 +438,7 @@ def test_python_m_awscli_is_aws() -> None:
 ])
 def test_computed_command_names_are_problems(text: str) -> None:
     found = scan(text)
-    assert "AG003" in rules_of(found), (found.calls, found.problems)
+    assert COMPUTED in rules_of(found), (found.calls, found.problems)
 
 
 @pytest.mark.parametrize("text", ["$EDITOR notes.txt", "$PAGER README.md", '"$@"'])
@@ -494,12 +494,12 @@ def test_comment_ends_the_call() -> None:
 ])
 def test_unparsable_commands_that_mention_aws(text: str) -> None:
     found = scan(text)
-    assert "AG001" in rules_of(found), found.problems
+    assert UNPARSABLE in rules_of(found), found.problems
 
 
 def test_unparsable_nested_script() -> None:
     found = scan("bash -c \"aws s3 ls --profile p 'x\"")
-    assert "AG001" in rules_of(found), found.problems
+    assert UNPARSABLE in rules_of(found), found.problems
 
 
 def test_unparsable_command_without_aws_is_left_alone() -> None:

@@ -1,0 +1,36 @@
+"""What identity verification works with: credentials found for a profile, and the identity STS reports."""
+from __future__ import annotations
+
+import time
+
+from guard.plumbing.record import record
+
+
+class IdentityError(Exception):
+    """Verification could not be done; `fix` is what the user can run."""
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
+@record(frozen=True)
+class Credentials:
+    access_key: str
+    secret_key: str
+    token: str | None
+    expires: float | None  # epoch seconds; None: does not expire
+    source: str  # where they came from, for people
+
+
+@record(frozen=True)
+class Identity:
+    profile: str
+    account: str
+    arn: str
+    source: str
+    expires: float | None
+    cached: bool = False
+
+    def seconds_left(self, now: float | None = None) -> float | None:
+        return None if self.expires is None else self.expires - (now or time.time())
