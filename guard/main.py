@@ -11,7 +11,11 @@ from guard.errors import GuardError
 
 TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here
 if TYPE_CHECKING:
-    from typing import Any, Callable, Sequence
+    import argparse
+    from typing import Any, Callable, Sequence, Union
+
+    Option = tuple[tuple[str, ...], dict[str, Any]]  # flags and add_argument's keywords
+    Argument = Union[Option, str]  # an option, or the SCOPE marker
 
 CONFIG = (("--config",), {"metavar": "FILE", "help": "policy file (default: $AWS_GUARD_CONFIG, else "
                                                      "~/.claude/aws-guard.yaml narrowed by the project's "
@@ -20,7 +24,7 @@ JSON = (("--json",), {"action": "store_true", "help": "print JSON"})
 SCOPE = "scope"  # marker: the --user/--local choice of install and uninstall
 
 # name, one-line help, description, arguments, "module:function", the parsed fields passed to it in order
-VERBS: tuple[tuple[str, str, str, tuple, str, tuple[str, ...]], ...] = (
+VERBS: tuple[tuple[str, str, str, tuple[Argument, ...], str, tuple[str, ...]], ...] = (
     ("test", "decide a command as the hook would (dry run)",
      "Decide COMMAND exactly as the hook would, in this directory and environment. "
      "Exit 0 pass, 2 deny, 3 ask, 1 the guard could not run.",
@@ -114,7 +118,7 @@ def _hook(args: list[str]) -> int:
     return hook.run(config)
 
 
-def _parser() -> Any:
+def _parser() -> argparse.ArgumentParser:
     import argparse
 
     from guard import __version__
@@ -124,15 +128,16 @@ def _parser() -> Any:
     parser.add_argument("--version", action="version", version=f"guard {__version__}")
     sub = parser.add_subparsers(dest="verb", metavar="COMMAND", required=True)
     for name, short, description, arguments, target, fields in VERBS:
-        verb = sub.add_parser(name, description=description, **({"help": short} if short else {}))
+        listed: dict[str, Any] = {"help": short} if short else {}  # audit-write is internal: no help line
+        verb = sub.add_parser(name, description=description, **listed)
         for argument in arguments:
             _add(verb, argument)
         verb.set_defaults(run=_caller(target, fields))
     return parser
 
 
-def _add(verb: Any, argument: Any) -> None:
-    if argument == SCOPE:
+def _add(verb: argparse.ArgumentParser, argument: Argument) -> None:
+    if isinstance(argument, str):  # SCOPE
         where = verb.add_mutually_exclusive_group()
         where.add_argument("--user", dest="scope", action="store_const", const="user",
                            help="~/.claude/settings.json (every project)")
@@ -144,8 +149,8 @@ def _add(verb: Any, argument: Any) -> None:
         verb.add_argument(*flags, **options)
 
 
-def _caller(target: str, fields: tuple[str, ...]) -> Callable[[Any], int]:
-    def run(parsed: Any) -> int:
+def _caller(target: str, fields: tuple[str, ...]) -> Callable[[argparse.Namespace], int]:
+    def run(parsed: argparse.Namespace) -> int:
         import importlib
 
         module, function = target.split(":")

@@ -15,8 +15,8 @@ import os
 from types import MappingProxyType
 
 from guard.aws import variables
-from guard.plumbing import paths
 from guard.errors import ConfigError
+from guard.plumbing import paths
 from guard.plumbing.record import record
 
 TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here

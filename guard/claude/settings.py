@@ -122,8 +122,8 @@ def _event_lists(data: dict[str, Any], path: str) -> dict[str, Any]:
 
 def our_handlers(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     found = []
-    hooks = data.get("hooks") if isinstance(data.get("hooks"), dict) else {}
-    for event, groups in hooks.items():
+    hooks = data.get("hooks")
+    for event, groups in hooks.items() if isinstance(hooks, dict) else ():
         for group in groups if isinstance(groups, list) else []:
             for handler in group.get("hooks", []) if isinstance(group, dict) else []:
                 if is_ours(handler):

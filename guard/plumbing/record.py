@@ -45,11 +45,11 @@ def field(*, default: Any = _MISSING, default_factory: Callable[[], Any] | None 
 @overload
 def record(cls: type[T], *, frozen: bool = False) -> type[T]: ...
 @overload
-def record(cls: None = None, *, frozen: bool = False) -> Callable[[type[T]], type[T]]: ...
+def record(cls: None = None, *, frozen: bool = False) -> Callable[[type[T]], type[T]]: ...  # noqa: F811
 
 
 @dataclass_transform(field_specifiers=(field,))
-def record(cls: type[T] | None = None, *, frozen: bool = False) -> Any:
+def record(cls: type[T] | None = None, *, frozen: bool = False) -> Any:  # noqa: F811 (the overloads above)
     """Class decorator: `@record` or `@record(frozen=True)`."""
     if cls is None:
         return lambda c: _build(c, frozen)
@@ -63,13 +63,13 @@ def _build(cls: type[T], frozen: bool) -> type[T]:
         delattr(cls, name)  # instances always carry their own value
     cls.__record_fields__ = names  # type: ignore[attr-defined]
     cls.__record_defaults__ = defaults  # type: ignore[attr-defined]
-    cls.__init__ = _init  # type: ignore[assignment]
-    cls.__repr__ = _repr  # type: ignore[assignment]
-    cls.__eq__ = _eq  # type: ignore[assignment]
+    cls.__init__ = _init  # type: ignore[method-assign]
+    cls.__repr__ = _repr  # type: ignore[method-assign]
+    cls.__eq__ = _eq  # type: ignore[method-assign]
     if frozen:
-        cls.__setattr__ = _frozen_setattr  # type: ignore[assignment]
-        cls.__delattr__ = _frozen_setattr  # type: ignore[assignment]
-        cls.__hash__ = _hash  # type: ignore[assignment]
+        cls.__setattr__ = _frozen_setattr  # type: ignore[method-assign]
+        cls.__delattr__ = _frozen_setattr  # type: ignore[method-assign]
+        cls.__hash__ = _hash  # type: ignore[method-assign]
     else:
         cls.__hash__ = None  # type: ignore[assignment]  # mutable and comparable: unhashable, like dataclasses
     return cls

@@ -176,7 +176,7 @@ def unwrap_sudo(args: tuple[Word, ...]) -> Unwrapped:
     """sudo's options, then `NAME=VALUE` assignments it passes on, then the command."""
     out = skip_options(args, SPECS["sudo"])
     words = out.words
-    while words and words[0].literal and "=" in (words[0].value or "") and _is_name(words[0].value.split("=", 1)[0]):
+    while words and "=" in (words[0].value or "") and _is_name((words[0].value or "").split("=", 1)[0]):
         name, _, val = (words[0].value or "").partition("=")
         out.env.append((name, EnvChange(lit(val), "env")))
         words = words[1:]

@@ -6,8 +6,7 @@ import json
 from tests.testing import IDENTITY_CONFIG as CONFIG
 from tests.testing import IDENTITY_CREDENTIALS as CREDENTIALS
 from tests.testing import IDENTITY_POLICY as POLICY
-from tests.testing import login
-from tests.testing import Home, MotoServer, guard
+from tests.testing import Home, MotoServer, guard, login
 
 
 def _setup(home: Home) -> None:

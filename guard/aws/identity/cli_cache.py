@@ -14,7 +14,7 @@ import os
 import re
 
 try:  # the built-in SHA-1, without hashlib's OpenSSL start-up cost
-    from _sha1 import sha1
+    from _sha1 import sha1  # type: ignore[import-not-found]  # CPython's own module, without stubs
 except ImportError:  # pragma: no cover - other interpreters
     from hashlib import sha1
 
@@ -69,7 +69,7 @@ def parse_expiration(value: Any) -> float | None:
     if match is None:
         return None
     year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
-    seconds = _days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+    seconds = float(_days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second)
     seconds += float(match.group(7) or 0)
     zone = match.group(8) or "Z"
     if zone not in ("Z", "z"):

@@ -44,7 +44,9 @@ def classify(call: AwsCall) -> Operation:
     custom = _custom(call, service, name)
     if custom is not None:
         return custom
-    service, name = cli_commands.ALIASES.get((service, name or ""), (service, name))  # hidden spellings
+    alias = cli_commands.ALIASES.get((service, name or ""))  # hidden spellings
+    if alias is not None:
+        service, name = alias
     return _custom(call, service, name) or _api(call, service, name or "")
 
 

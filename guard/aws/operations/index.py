@@ -112,7 +112,7 @@ class Index:
 
     def exceptions(self) -> list[Op]:
         """Operations named like reads that IAM calls writes (classified write), by service."""
-        out = []
+        out: list[Op] = []
         for service in sorted(self.services()):
             line = self._line(service)
             if line is not None and ":x" in line[3]:

@@ -50,7 +50,9 @@ def access_level(info: CallInfo, ctx: Context) -> list[Judgement]:
 def denied_operation(info: CallInfo, ctx: Context) -> list[Judgement]:
     entry = ctx.policy.profiles.get(info.profile or "")
     op = info.operation
-    hit = entry.matching("deny", op.service or "", op.name or "") if entry and op.kind != NONE else None
+    if entry is None or op.kind == NONE:
+        return []
+    hit = entry.matching("deny", op.service or "", op.name or "")
     if hit is not None:
         return deny(f"`{op.label}` matches deny pattern {hit[1]!r} of profile {info.profile} "
                     f"({entry.origin}.deny[{hit[0]}])")

@@ -7,8 +7,8 @@ from guard.policy.rules.registry import PROFILE, deny, example, rule
 TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here
 if TYPE_CHECKING:
     from guard.policy.model import CallInfo, Context
-    from guard.shell.model import Word
     from guard.policy.rules.registry import Judgement
+    from guard.shell.model import Word
 
 
 def _add_profile_hint(info: CallInfo, ctx: Context) -> str:
@@ -153,7 +153,7 @@ def _safe_parameter(name: str, rest: str, info: CallInfo, ctx: Context) -> bool:
     value, _ = info.env(name, ctx.env, exported_only=False)
     if value is not None and value.value is None:
         return False  # computed at run time
-    text = value.value if value is not None else ""
+    text = value.value or "" if value is not None else ""
     if not rest:
         return not any(piece.startswith("-") for piece in text.split())
     op = rest[:2] if rest[:2] in (":-", ":=", ":+", ":?") else rest[:1] if rest[:1] in "-=+?" else ""

@@ -50,7 +50,7 @@ class Rule:
     id: str
     title: str
     stage: str
-    check: ShellCheck | CallCheck
+    check: Callable[..., list[Judgement]]  # a ShellCheck in the shell stage, else a CallCheck
     bad: tuple[Example, ...] = ()
     good: tuple[Example, ...] = ()
 

@@ -14,7 +14,8 @@ import pytest
 from tests.testing import IDENTITY_CONFIG as CONFIG
 from tests.testing import IDENTITY_CREDENTIALS as CREDENTIALS
 from tests.testing import IDENTITY_POLICY as POLICY
-from tests.testing import Home, MotoServer, aws_cli, guard, hook_event, login
+from tests.testing import Home, MotoServer, guard, hook_event, login
+
 
 @pytest.fixture
 def setup(home: Home, sts: MotoServer) -> Home:

@@ -8,8 +8,7 @@ import pytest
 
 from guard import wiring
 from guard.aws.operations import classification as operations
-from guard.aws.operations import cli_commands
-from guard.aws.operations import secret_outputs
+from guard.aws.operations import cli_commands, secret_outputs
 from guard.policy.decision import decide
 from tests.testing import Home
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 from guard.aws.operations import cli_commands as cc
 from tests.aws.operations.conftest import CLI_SERVICE_NAMES, HIDDEN_SERVICE_ALIASES
 
