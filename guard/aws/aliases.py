@@ -9,8 +9,6 @@ the guard does not follow: such a call is denied.
 """
 from __future__ import annotations
 
-import shlex
-
 from guard.aws import cli
 from guard.shell.model import Word, lit
 
@@ -40,6 +38,8 @@ def expand(argv: tuple[Word, ...], aliases: Mapping[str, str]) -> tuple[tuple[Wo
         if value.startswith("!"):
             raise AliasError(f"alias {name!r} runs a shell command ({value!r}); the guard cannot check what it "
                              "does: run the commands it stands for instead")
+        import shlex  # only when an alias applies: not on every aws call's path
+
         try:
             words = tuple(lit(w) for w in shlex.split(value))
         except ValueError as error:

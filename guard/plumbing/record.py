@@ -76,22 +76,31 @@ def _build(cls: type[T], frozen: bool) -> type[T]:
 
 
 def _init(self: Any, *args: Any, **kwargs: Any) -> None:
-    names = type(self).__record_fields__
+    cls = type(self)
+    names = cls.__record_fields__
+    if not kwargs and len(args) == len(names):  # the common case: every field, in order
+        self.__dict__.update(zip(names, args))  # one C call; bypasses a frozen record's __setattr__
+        return
     if len(args) > len(names):
-        raise TypeError(f"{type(self).__name__}() takes {len(names)} arguments, got {len(args)}")
+        raise TypeError(f"{cls.__name__}() takes {len(names)} arguments, got {len(args)}")
     values = dict(zip(names, args))
-    for key, value in kwargs.items():
+    for key in kwargs:
         if key not in names or key in values:
-            raise TypeError(f"{type(self).__name__}() got an unexpected or repeated argument {key!r}")
-        values[key] = value
-    defaults = type(self).__record_defaults__
+            raise TypeError(f"{cls.__name__}() got an unexpected or repeated argument {key!r}")
+    values.update(kwargs)
+    if len(values) < len(names):
+        _fill_defaults(cls, names, values)
+    self.__dict__.update(values)
+
+
+def _fill_defaults(cls: type, names: tuple[str, ...], values: dict[str, Any]) -> None:
+    defaults = cls.__record_defaults__  # type: ignore[attr-defined]
     for name in names:
         if name not in values:
             default = defaults.get(name, _MISSING)
             if default is _MISSING:
-                raise TypeError(f"{type(self).__name__}() missing argument {name!r}")
+                raise TypeError(f"{cls.__name__}() missing argument {name!r}")
             values[name] = default.make() if isinstance(default, _Factory) else default
-        object.__setattr__(self, name, values[name])
 
 
 def _values(self: Any) -> tuple[Any, ...]:

@@ -13,7 +13,7 @@ from types import MappingProxyType
 from guard.errors import ConfigError
 from guard.plumbing import paths
 from guard.plumbing.record import record, replace
-from guard.policy import loader
+from guard.policy import schema
 from guard.policy.schema import ACCESS_LEVELS, Policy, ProfileRule
 
 TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here
@@ -87,9 +87,9 @@ def load_file(path: str, cache: Cache) -> Policy:
     key = f"{path}\0{text}"
     data = cache.get("policies", key)
     if data is None:
-        data = loader.load_yaml(text, path)
+        data = schema.load_yaml(text, path)
         cache.put("policies", key, data)
-    return loader.validate(data, path)
+    return schema.validate(data, path)
 
 
 def default_policy(aws: AwsConfig) -> Policy:

@@ -8,8 +8,6 @@ have small functions of their own.
 """
 from __future__ import annotations
 
-import shlex
-
 from guard.plumbing.record import field, record
 from guard.shell.model import EnvChange, Word, lit
 
@@ -158,6 +156,8 @@ def _env_split(value: str, args: tuple[Word, ...], i: int, out: Unwrapped) -> Un
         text, rest = args[i + 1].value or "", args[i + 2:]
     else:
         text, rest = value.split("=", 1)[1] if value.startswith("--") else value[2:], args[i + 1:]
+    import shlex  # only for `env -S`: not on every aws call's path
+
     try:
         split = tuple(lit(w) for w in shlex.split(text))
     except ValueError:

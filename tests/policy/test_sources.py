@@ -8,7 +8,7 @@ import pytest
 from guard import wiring
 from guard.errors import ConfigError
 from guard.plumbing.cache import Cache
-from guard.policy import loader, sources
+from guard.policy import schema, sources
 from guard.policy.schema import Policy
 from tests.testing import Home
 
@@ -50,7 +50,7 @@ def test_without_any_policy_the_default_takes_every_configured_profile(home: Hom
 def test_a_project_policy_can_only_narrow(home: Home) -> None:
     user = _load(home, "version: 1\nprofiles:\n  CustomerA: {account: '222222222222', access: ask-write}\n"
                        "  default: {account: '111111111111', access: read-only}\nverify_identity: false\n")
-    project = loader.validate({"version": 1, "denied_accounts": ["888888888888"], "profiles": {
+    project = schema.validate({"version": 1, "denied_accounts": ["888888888888"], "profiles": {
         "CustomerA": {"account": "222222222222", "access": "read-write"},   # cannot raise access
         "default": {"account": "333333333333", "access": "read-only"},      # cannot change the account
         "Extra": {"account": "444444444444", "access": "read-only"},        # cannot add a profile
@@ -64,14 +64,14 @@ def test_a_project_policy_can_only_narrow(home: Home) -> None:
 
 def test_a_project_policy_cannot_switch_off_verification(home: Home) -> None:
     user = _load(home, "version: 1\nprofiles: {}\nverify_identity: true\n")
-    project = loader.validate({"version": 1, "verify_identity": False}, "project.yaml")
+    project = schema.validate({"version": 1, "verify_identity": False}, "project.yaml")
     assert sources.narrow(user, project).verify_identity
 
 
 def test_a_project_cannot_widen_allow_but_adds_deny_and_narrows_regions(home: Home) -> None:
     user = _load(home, "version: 1\nprofiles:\n  A: {account: '222222222222', access: read-only, "
                        "allow: ['ssm:start-session'], deny: ['iam:*'], regions: [eu-west-1, ap-northeast-1]}\n")
-    project = loader.validate({"version": 1, "profiles": {"A": {
+    project = schema.validate({"version": 1, "profiles": {"A": {
         "account": "222222222222", "access": "read-only", "allow": ["ssm:start-session", "ec2:run-instances"],
         "deny": ["s3:rb"], "regions": ["eu-west-1", "us-east-1"]}}}, "project.yaml")
     rule = sources.narrow(user, project).profiles["A"]
