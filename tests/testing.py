@@ -240,6 +240,25 @@ def login(home: Home, profile: str = "CustomerA") -> None:
     assert "Enter MFA code" in result.stderr
 
 
+def literal_duplicates(path: Path) -> list[str]:
+    """Keys written twice in one dict literal, and items twice in one frozenset({...}) literal, of a source file.
+
+    A dict literal keeps the last of two equal keys silently, so a data table must hold none.
+    """
+    import ast
+
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Dict):
+            items = [ast.unparse(key) for key in node.keys if key is not None]
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "frozenset" and node.args:
+            items = [ast.unparse(element) for element in getattr(node.args[0], "elts", [])]
+        else:
+            continue
+        found.extend(sorted({item for item in items if items.count(item) > 1}))
+    return found
+
+
 def wait_for_audit(path: Path, count: int, timeout: float = 20) -> list[dict]:
     """The audit records once `count` have arrived: the detached writer (guard.audit.trail) appends them after the hook."""
     import time

@@ -75,7 +75,7 @@ def _configured_account(info: CallInfo, ctx: Context) -> str | None:
     """The account the policy declares for the profile, else the one its AWS config points at."""
     if info.profile is None:
         return None
-    entry = ctx.policy.profiles.get(info.profile)
+    entry = ctx.policy.entry(info.profile)
     resolved = ctx.aws.resolve(info.profile)
     return (entry.account if entry else None) or (resolved.account if resolved else None)
 
@@ -114,7 +114,7 @@ def _verify(info: CallInfo, ctx: Context) -> None:
 
 def basis(info: CallInfo, ctx: Context) -> str:
     """The policy entry that lets a passing call through, for `guard test` and the audit log."""
-    entry = ctx.policy.profiles.get(info.profile or "")
+    entry = ctx.policy.entry(info.profile)
     op = info.operation
     if entry is None:
         return ""

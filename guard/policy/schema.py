@@ -53,6 +53,10 @@ class Policy:
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
+    def entry(self, profile: str | None) -> ProfileRule | None:
+        """The rule for `profile`; None for no profile or one the policy does not declare."""
+        return self.profiles.get(profile) if profile is not None else None
+
     def allowed(self) -> str:
         return ", ".join(sorted(self.profiles)) or "none"
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
             example("aws ssm start-session --target i-1 --profile Patterned", "pass")))
 def access_level(info: CallInfo, ctx: Context) -> list[Judgement]:
     """Read passes; a change is denied on read-only, asked on ask-write; an `allow` pattern lets it through."""
-    entry = ctx.policy.profiles.get(info.profile or "")
+    entry = ctx.policy.entry(info.profile)
     op = info.operation
     if entry is None or op.kind not in CHANGES:
         return []
@@ -48,7 +48,7 @@ def access_level(info: CallInfo, ctx: Context) -> list[Judgement]:
       bad=(example("aws iam list-users --profile Patterned"), example("aws ec2 terminate-instances --profile Patterned")),
       good=(example("aws ec2 describe-vpcs --profile Patterned", "pass"),))
 def denied_operation(info: CallInfo, ctx: Context) -> list[Judgement]:
-    entry = ctx.policy.profiles.get(info.profile or "")
+    entry = ctx.policy.entry(info.profile)
     op = info.operation
     if entry is None or op.kind == NONE:
         return []
@@ -66,7 +66,7 @@ def denied_operation(info: CallInfo, ctx: Context) -> list[Judgement]:
       good=(example("aws ec2 describe-vpcs --profile Patterned --region eu-west-1", "pass"),
             example("aws ec2 describe-vpcs --profile Patterned", "pass")))
 def region_outside(info: CallInfo, ctx: Context) -> list[Judgement]:
-    entry = ctx.policy.profiles.get(info.profile or "")
+    entry = ctx.policy.entry(info.profile)
     if entry is None or entry.regions is None or info.operation.kind == NONE:
         return []
     found = _regions(info, ctx)

@@ -34,7 +34,7 @@ def unconfigured_profile(info: CallInfo, ctx: Context) -> list[Judgement]:
       bad=(example("aws s3 ls --profile Prod"),),
       good=(example("aws s3 ls --profile CustomerA", "pass"),))
 def denied_account(info: CallInfo, ctx: Context) -> list[Judgement]:
-    entry = ctx.policy.profiles.get(info.profile or "")
+    entry = ctx.policy.entry(info.profile)
     resolved = ctx.aws.resolve(info.profile) if info.profile else None
     accounts = {a for a in (entry and entry.account, resolved and resolved.account) if a}
     hit = sorted(accounts & ctx.policy.denied_accounts)
@@ -47,7 +47,7 @@ def denied_account(info: CallInfo, ctx: Context) -> list[Judgement]:
       bad=(example("aws s3 ls --profile Drifted"), example("aws s3 ls --profile Loop")),
       good=(example("aws s3 ls --profile CustomerA", "pass"),))
 def account_mismatch(info: CallInfo, ctx: Context) -> list[Judgement]:
-    entry = ctx.policy.profiles.get(info.profile or "")
+    entry = ctx.policy.entry(info.profile)
     resolved = ctx.aws.resolve(info.profile) if info.profile else None
     if entry is None or resolved is None:
         return []

@@ -29,7 +29,7 @@ def unverified(info: CallInfo, ctx: Context) -> list[Judgement]:
 @rule("AG402", "the live credentials are another account than declared, or a denied one", IDENTITY)
 def live_account(info: CallInfo, ctx: Context) -> list[Judgement]:
     found = info.identity
-    entry = ctx.policy.profiles.get(info.profile or "")
+    entry = ctx.policy.entry(info.profile)
     if found is None:
         return []
     if found.account in ctx.policy.denied_accounts:

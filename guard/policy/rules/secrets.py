@@ -27,7 +27,7 @@ def secret_output(info: CallInfo, ctx: Context) -> list[Judgement]:
     op = info.operation
     if not op.secret:
         return []
-    entry = ctx.policy.profiles.get(info.profile or "")
+    entry = ctx.policy.entry(info.profile)
     hit = entry.matching("allow", op.service or "", op.name or "") if entry else None
     if hit is not None and "*" not in hit[1].split(":", 1)[1]:
         return []

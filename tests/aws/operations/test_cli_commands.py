@@ -2,11 +2,11 @@
 AWS CLI, so an upgrade that adds a customisation or drops one fails here."""
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 from guard.aws.operations import cli_commands as cc
 from tests.aws.operations.conftest import CLI_SERVICE_NAMES, HIDDEN_SERVICE_ALIASES
+from tests.testing import literal_duplicates
 
 NOT_IN_V1 = cc.V2_ONLY | cc.LEGACY
 
@@ -79,14 +79,6 @@ def test_sets_refer_to_the_table() -> None:
 
 
 def test_no_duplicate_keys_in_the_source() -> None:
-    """A dict literal keeps the last of two equal keys silently; the source must not hold any."""
-    tree = ast.parse(Path(cc.__file__).read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Dict):
-            keys = [ast.unparse(key) for key in node.keys if key is not None]
-            dupes = sorted({key for key in keys if keys.count(key) > 1})
-            assert not dupes, f"duplicate keys in guard/aws/operations/cli_commands.py: {dupes}"
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "frozenset" and node.args:
-            items = [ast.unparse(element) for element in getattr(node.args[0], "elts", [])]
-            dupes = sorted({item for item in items if items.count(item) > 1})
-            assert not dupes, f"duplicate entries in guard/aws/operations/cli_commands.py: {dupes}"
+    dupes = literal_duplicates(Path(cc.__file__))
+    assert not dupes, f"written twice in {cc.__file__}: {dupes}"
+

@@ -2,13 +2,13 @@
 and botocore: every entry is a real operation in CLI spelling, and every flag exists."""
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
 from guard.aws.operations import cli_commands as cc
 from guard.aws.operations import secret_outputs as so
+from tests.testing import literal_duplicates
 
 NOT_IN_V1 = cc.V2_ONLY | cc.LEGACY
 
@@ -28,13 +28,9 @@ def test_no_key_is_classified_twice() -> None:
 
 
 def test_no_duplicate_keys_in_the_source() -> None:
-    """A dict literal keeps the last of two equal keys silently; the source must not hold any."""
-    tree = ast.parse(Path(so.__file__).read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Dict):
-            keys = [ast.unparse(key) for key in node.keys if key is not None]
-            dupes = sorted({key for key in keys if keys.count(key) > 1})
-            assert not dupes, f"duplicate keys in guard/aws/operations/secret_outputs.py: {dupes}"
+    dupes = literal_duplicates(Path(so.__file__))
+    assert not dupes, f"written twice in {so.__file__}: {dupes}"
+
 
 
 def test_secret_operations_are_real_operations(cli: dict, botocore_ops: dict[str, set[str]]) -> None:
