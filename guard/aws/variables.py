@@ -26,5 +26,8 @@ CONTAINER = ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIAL
 IDENTITY = KEYS + FILES + ("AWS_DATA_PATH",) + WEB_IDENTITY + CONTAINER
 # Inherited by Claude Code, these decide what a call without --profile runs as (guard doctor warns).
 AMBIENT = KEYS[:3] + PROFILE + FILES
-# Where STS is and how it is reached: part of what decides a verified identity (the verdict cache key).
-ENDPOINT = ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL", "AWS_CA_BUNDLE", "AWS_USE_FIPS_ENDPOINT")
+# Where STS is, the service-specific variable first, and how it is reached: all of them decide a verified
+# identity (the verdict cache key).
+STS_ENDPOINT = ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")
+CA_BUNDLE = "AWS_CA_BUNDLE"
+ENDPOINT = STS_ENDPOINT + (CA_BUNDLE, "AWS_USE_FIPS_ENDPOINT")

@@ -84,6 +84,8 @@ def load_file(path: str, cache: Cache) -> Policy:
         raise ConfigError(f"{path}: policy file not found") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the policy file: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: the policy file is not UTF-8 text (byte {error.start}); save it as UTF-8") from None
     key = f"{path}\0{text}"
     data = cache.get("policies", key)
     if data is None:

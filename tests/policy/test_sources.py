@@ -78,3 +78,11 @@ def test_a_project_cannot_widen_allow_but_adds_deny_and_narrows_regions(home: Ho
     assert rule.allow == ("ssm:start-session",)
     assert rule.deny == ("iam:*", "s3:rb")
     assert rule.regions == ("eu-west-1",)
+
+
+def test_a_policy_file_that_is_not_utf8_is_a_clear_error(home: Home) -> None:
+    path = home.path / ".claude" / "aws-guard.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"version: 1\n# \xff\xfe\n")
+    with pytest.raises(ConfigError, match=r"aws-guard.yaml: the policy file is not UTF-8 text \(byte 13\)"):
+        sources.load_file(str(path), Cache(str(home.path / "cache")))

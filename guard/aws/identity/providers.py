@@ -69,7 +69,7 @@ def assume_role(aws: AwsConfig, profile: RawProfile, env: Mapping[str, str], tim
     duration = profile.get("duration_seconds") or ""
     if duration.isdigit():
         kwargs["DurationSeconds"] = int(duration)
-    response = sts_client(source, region_for(aws, profile.name, env), timeout).assume_role(**kwargs)
+    response = sts_client(source, region_for(aws, profile.name, env), timeout, env).assume_role(**kwargs)
     creds = response["Credentials"]
     expires = creds["Expiration"].timestamp() if hasattr(creds["Expiration"], "timestamp") else None
     return Credentials(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"], expires,
@@ -109,12 +109,18 @@ def region_for(aws: AwsConfig, name: str, env: Mapping[str, str]) -> str:
     return region or next((env[v] for v in variables.REGION if env.get(v)), None) or "us-east-1"
 
 
-def sts_client(creds: Credentials, region: str, timeout: float) -> Any:
-    """An STS client on exactly these credentials; endpoints come from AWS_ENDPOINT_URL(_STS)."""
+def sts_client(creds: Credentials, region: str, timeout: float, env: Mapping[str, str]) -> Any:
+    """An STS client on exactly these credentials, reaching the endpoint `env` names.
+
+    botocore reads AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL and AWS_CA_BUNDLE from
+    the process environment; the guard verifies for the environment it was
+    given (the one its verdict cache is keyed by), so those are passed in.
+    """
     import boto3
     from botocore.config import Config
 
     session = boto3.session.Session(aws_access_key_id=creds.access_key, aws_secret_access_key=creds.secret_key,
                                     aws_session_token=creds.token, region_name=region)
     config = Config(connect_timeout=timeout, read_timeout=timeout, retries={"total_max_attempts": 1})
-    return session.client("sts", config=config)
+    endpoint = next((env[v] for v in variables.STS_ENDPOINT if env.get(v)), None)
+    return session.client("sts", config=config, endpoint_url=endpoint, verify=env.get(variables.CA_BUNDLE) or None)

@@ -79,7 +79,7 @@ def verify(aws: AwsConfig, name: str, env: Mapping[str, str], cache: Cache, time
 def _verify_now(aws: AwsConfig, name: str, env: Mapping[str, str], timeout: float, stage: list[str]) -> Identity:
     creds = credentials_for(aws, name, env, timeout, stage)
     stage.append(f"GetCallerIdentity for profile {name}")
-    answer = sts_client(creds, region_for(aws, name, env), timeout).get_caller_identity()
+    answer = sts_client(creds, region_for(aws, name, env), timeout, env).get_caller_identity()
     return Identity(name, answer["Account"], answer["Arn"], creds.source, creds.expires)
 
 
