@@ -10,7 +10,6 @@ reads them by design; what is stopped is a command or tool naming them.
 from __future__ import annotations
 
 import os
-import re
 
 from guard.aws import variables
 
@@ -29,6 +28,8 @@ def configured(env: Mapping[str, str]) -> tuple[str, ...]:
 
 def refers(text: str, extra: tuple[str, ...] = ()) -> bool:
     """Does this word, path or pattern name the AWS CLI's files?"""
+    import re  # not at the top: the hook's fast path imports this module and must not pay for `re`
+
     if re.search(_COMPONENT, text):
         return True
     return any(path and path in text for path in extra)

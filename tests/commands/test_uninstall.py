@@ -1,0 +1,160 @@
+"""`guard uninstall`: removes only the guard's own hooks from real Claude Code settings files, with a backup."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.testing import Home, guard
+
+OTHER = {
+    "permissions": {"allow": ["Bash(npm test)"]},
+    "env": {"FOO": "bar"},
+    "hooks": {
+        "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "/usr/local/bin/lint-hook"}]}],
+        "PostToolUse": [{"matcher": "Edit", "hooks": [{"type": "command", "command": "prettier --write"}]}],
+    },
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    (root / "sub").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+def _settings(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+def _scopes(home: Home, project: Path) -> dict[str, Path]:
+    return {"--user": home.path / ".claude" / "settings.json",
+            "": project / ".claude" / "settings.json",
+            "--local": project / ".claude" / "settings.local.json"}
+
+
+def _ours(data: dict) -> list[str]:
+    """The commands of the guard's own handlers in parsed settings."""
+    return [h["command"] for groups in data.get("hooks", {}).values() for g in groups for h in g["hooks"]
+            if h["command"].endswith((" hook", " session-start"))]
+
+
+def test_uninstall_removes_only_the_guard(home: Home, project: Path) -> None:
+    target = project / ".claude" / "settings.json"
+    target.parent.mkdir()
+    target.write_text(json.dumps(OTHER))
+    guard("install", env=home.env, cwd=project)
+    result = guard("uninstall", env=home.env, cwd=project)
+    assert result.returncode == 0 and "removed PreToolUse hook" in result.stdout
+    assert _settings(target) == OTHER
+    assert "not installed there" in guard("uninstall", env=home.env, cwd=project).stdout
+
+
+def test_uninstall_where_nothing_is_installed_creates_no_file(home: Home, project: Path) -> None:
+    result = guard("uninstall", env=home.env, cwd=project / "sub")
+    target = project / ".claude" / "settings.json"
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{target}: the guard is not installed there; nothing changed\n"
+    assert not (project / ".claude").exists() and not (project / "sub" / ".claude").exists()
+
+
+def test_uninstall_leaves_a_file_without_the_guard_byte_for_byte(home: Home, project: Path) -> None:
+    target = project / ".claude" / "settings.json"
+    target.parent.mkdir()
+    text = json.dumps(OTHER, indent=4) + "\n\n"  # not the guard's own formatting: a rewrite would show
+    target.write_text(text)
+    result = guard("uninstall", env=home.env, cwd=project)
+    assert result.returncode == 0 and "nothing changed" in result.stdout
+    assert target.read_text() == text
+    assert sorted(p.name for p in target.parent.iterdir()) == ["settings.json"]  # no backup either
+
+
+@pytest.mark.parametrize("flag", ["--user", "", "--local"])
+def test_uninstall_scope_picks_its_file_and_leaves_the_others(home: Home, project: Path, flag: str) -> None:
+    files = _scopes(home, project)
+    for scope in files:
+        assert guard("install", *[scope] if scope else [], env=home.env, cwd=project).returncode == 0
+    result = guard("uninstall", *[flag] if flag else [], env=home.env, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert f"{files[flag]}: removed PreToolUse hook: " in result.stdout
+    assert f"{files[flag]}: removed SessionStart hook: " in result.stdout
+    for scope, path in files.items():
+        kept = _ours(_settings(path))
+        assert (kept == []) == (scope == flag), (scope, kept)
+        if scope != flag:
+            assert len(kept) == 2
+
+
+def test_uninstall_backs_up_the_previous_file(home: Home, project: Path) -> None:
+    target = project / ".claude" / "settings.json"
+    target.parent.mkdir()
+    target.write_text(json.dumps(OTHER))
+    guard("install", env=home.env, cwd=project)
+    for old in target.parent.glob("settings.json.bak-*"):
+        old.unlink()  # the install's own backup
+    installed = target.read_text()
+    result = guard("uninstall", env=home.env, cwd=project)
+    assert result.returncode == 0, result.stderr
+    backups = list(target.parent.glob("settings.json.bak-*"))
+    assert len(backups) == 1
+    assert f"  backup of the previous file: {backups[0]}\n" in result.stdout
+    assert backups[0].read_text() == installed
+    assert len(_ours(json.loads(backups[0].read_text()))) == 2 and _ours(_settings(target)) == []
+
+
+def test_uninstall_keeps_other_hooks_in_the_same_group_and_event(home: Home, project: Path) -> None:
+    guard_bin = "/opt/venv/bin/guard"
+    data = {
+        "model": "opus",
+        "permissions": {"deny": ["Read(./.env)"], "allow": ["Bash(make)"]},
+        "hooks": {
+            "PreToolUse": [
+                {"matcher": "Bash", "hooks": [
+                    {"type": "command", "command": "/usr/local/bin/lint-hook", "timeout": 5},
+                    {"type": "command", "command": f"{guard_bin} hook", "timeout": 60},
+                    {"type": "command", "command": "/opt/bin/myguard hook"},  # not the guard: another program
+                ]},
+                {"matcher": "Bash", "hooks": [{"type": "command", "command": "python3 -m guard hook"}]},
+                {"matcher": "Bash", "hooks": [{"type": "command", "command": "hooks/aws-guard-pretooluse"}]},
+            ],
+            "SessionStart": [
+                {"hooks": [{"type": "command", "command": "echo hello"}]},
+                {"hooks": [{"type": "command", "command": f"'{guard_bin}' session-start"}]},
+            ],
+            "Stop": [{"hooks": [{"type": "command", "command": "notify-send done"}]}],
+        },
+    }
+    target = project / ".claude" / "settings.local.json"
+    target.parent.mkdir()
+    target.write_text(json.dumps(data))
+    result = guard("uninstall", "--local", env=home.env, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("removed PreToolUse hook") == 3 and result.stdout.count("removed SessionStart") == 1
+    expected = json.loads(json.dumps(data))
+    expected["hooks"]["PreToolUse"] = [{"matcher": "Bash", "hooks": [
+        {"type": "command", "command": "/usr/local/bin/lint-hook", "timeout": 5},
+        {"type": "command", "command": "/opt/bin/myguard hook"}]}]
+    expected["hooks"]["SessionStart"] = [{"hooks": [{"type": "command", "command": "echo hello"}]}]
+    assert _settings(target) == expected
+
+
+@pytest.mark.parametrize("text, complaint", [
+    ('{"hooks": {,}', "not valid JSON"),
+    ('["hooks"]', "expected a JSON object at the top, got list"),
+])
+def test_uninstall_refuses_a_broken_settings_file_and_leaves_it_alone(home: Home, project: Path, text: str,
+                                                                      complaint: str) -> None:
+    target = project / ".claude" / "settings.json"
+    target.parent.mkdir()
+    target.write_text(text)
+    result = guard("uninstall", env=home.env, cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"guard: {target}: {complaint}")
+    assert "was not changed" in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert target.read_text() == text
+    assert sorted(p.name for p in target.parent.iterdir()) == ["settings.json"]
