@@ -14,8 +14,17 @@ if TYPE_CHECKING:
 
 
 def home(env: Mapping[str, str]) -> str:
-    """The HOME the AWS CLI and Claude Code would use for this environment."""
-    return env.get("HOME") or os.path.expanduser("~")
+    """The HOME the AWS CLI and Claude Code would use for this environment.
+
+    As os.path.expanduser("~") reads it (which is how botocore finds ~/.aws),
+    but from `env`: HOME when set, even empty ("/" then); without HOME, the
+    user's entry in the password database.
+    """
+    if "HOME" in env:
+        return env["HOME"].rstrip("/") or "/"
+    import pwd
+
+    return pwd.getpwuid(os.getuid()).pw_dir
 
 
 def xdg(env: Mapping[str, str], variable: str, *fallback: str) -> str:

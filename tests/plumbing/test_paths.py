@@ -58,3 +58,14 @@ def test_nothing_reads_os_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("XDG_STATE_HOME")
     assert paths.cache_dir(given) == "/given/cache/aws-guard"
     assert paths.state_dir(given) == "/given/state/aws-guard"
+
+
+@pytest.mark.parametrize("env", [{}, {"HOME": ""}, {"HOME": "/home/u/"}, {"HOME": "/home/u"}])
+def test_home_is_what_expanduser_would_make_of_this_environment(env: dict[str, str]) -> None:
+    """botocore finds ~/.aws with os.path.expanduser, so the guard must read HOME exactly as it does."""
+    import subprocess
+    import sys
+
+    expected = subprocess.run([sys.executable, "-c", "import os; print(os.path.expanduser('~'))"], env=env,
+                              capture_output=True, text=True, check=True).stdout.strip()
+    assert paths.home(env) == expected
