@@ -148,11 +148,13 @@ class _Walker:
         if "$(" not in text and "`" not in text:
             return
         inner = parse(heredoc_as_string(text))
+        fresh: dict[int, int] = {}  # the nested parse's subshell ids, renumbered as this walk's own
         for command in inner.commands:
             if command.scope == () and is_probe(command.words):
                 continue
-            self.commands.append(Command(command.words, command.assignments, scope + command.scope,
-                                         command.stdin, command.kind, self._line(node)))
+            nested = tuple(fresh.setdefault(s, self._new_scope(())[0]) for s in command.scope)
+            self.commands.append(Command(command.words, command.assignments, scope + nested, command.stdin,
+                                         command.kind, self._line(node), command.redirects))
 
     def _stdin(self, redirect: Any) -> Stdin | None:
         kind = redirect.type

@@ -64,7 +64,7 @@ def parse(text: str) -> ParseResult:
     root = _parser().parse(source).root_node
     if root.has_error:
         return ParseResult(error=_describe_error(root), backend="tree-sitter")
-    walker = _Walker()
+    walker = _Walker(source)
     walker.visit(root, ())
     return ParseResult(commands=tuple(walker.commands), backend="tree-sitter")
 
@@ -91,9 +91,12 @@ def _text(node: Any) -> str:
 class _Walker:
     """Collects commands in source order, with their subshell scope."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: bytes) -> None:
+        self.source = source
         self.commands: list[Command] = []
         self._next_scope = 0
+        self._heredoc_cursor = 0  # where the next heredoc body may start: after the last delimiter line
+        self._heredocs: dict[int, tuple[str, int]] = {}  # each heredoc's body, by its operator's position
 
     def _new_scope(self, scope: tuple[int, ...]) -> tuple[int, ...]:
         self._next_scope += 1
@@ -160,7 +163,7 @@ class _Walker:
         extra: list[Any] = []
         targets: list[Word] = []
         for redirect in redirects:
-            stdin = _stdin_of(redirect) or stdin
+            stdin = self._stdin_of(redirect) or stdin
             extra.extend(_extra_destinations(redirect))
             targets.extend(_target(redirect))
         body = node.child_by_field_name("body")
@@ -186,12 +189,47 @@ class _Walker:
         for child in redirect.children:
             if child.type == "pipeline" and child.children and child.children[0].type in ("|", "|&"):
                 self._pipeline(child.children, scope, command)
-            elif child.type == "heredoc_body":
-                self._heredoc_body(redirect, child, scope)
-            else:
+            elif child.type != "heredoc_body":
                 self.visit(child, scope)
+        if redirect.type == "heredoc_redirect":
+            self._heredoc_body(redirect, scope)
 
-    def _heredoc_body(self, redirect: Any, body: Any, scope: tuple[int, ...]) -> None:
+    def _heredoc_text(self, redirect: Any) -> tuple[str, int]:
+        """The heredoc's body as bash reads it, and the row it starts on.
+
+        Taken from the source, from the line after the operator (or after the
+        previous heredoc's delimiter line) to the delimiter line: tree-sitter-bash
+        can mistake a body for words of the command line (a `\\"` in it does
+        that), leaving its heredoc_body node empty. `<<-` strips leading tabs.
+        """
+        if redirect.start_byte not in self._heredocs:
+            self._heredocs[redirect.start_byte] = self._read_heredoc(redirect)
+        return self._heredocs[redirect.start_byte]
+
+    def _read_heredoc(self, redirect: Any) -> tuple[str, int]:
+        end = next((c for c in redirect.children if c.type == "heredoc_end"), None)
+        line_end = self.source.find(b"\n", redirect.start_byte)
+        if end is None or line_end < 0 or line_end >= end.start_byte:
+            body = next((c for c in redirect.children if c.type == "heredoc_body"), None)
+            return (_text(body) if body is not None else ""), redirect.start_point[0] + 1
+        start = max(line_end + 1, self._heredoc_cursor)
+        stop = self.source.rfind(b"\n", 0, end.start_byte) + 1
+        self._heredoc_cursor = end.end_byte + 1
+        text = self.source[start:max(start, stop)].decode("utf-8", "surrogatepass")
+        if redirect.children and redirect.children[0].type == "<<-":
+            text = "".join(line.lstrip("\t") for line in text.splitlines(keepends=True))
+        return text, self.source.count(b"\n", 0, start)
+
+    def _stdin_of(self, redirect: Any) -> Stdin | None:
+        if redirect.type == "heredoc_redirect":
+            return Stdin(source="heredoc", text=self._heredoc_text(redirect)[0])
+        if redirect.type == "herestring_redirect":
+            return _herestring(redirect)
+        if redirect.type == "file_redirect" and redirect.children and _text(redirect.children[0]) == "<":
+            return Stdin(source="file")
+        return None
+
+    def _heredoc_body(self, redirect: Any, scope: tuple[int, ...]) -> None:
         """An unquoted heredoc body runs its $( ) and backticks, wherever they stand.
 
         tree-sitter-bash misses substitutions on indented lines and backticks in
@@ -201,18 +239,26 @@ class _Walker:
         start = next((c for c in redirect.children if c.type == "heredoc_start"), None)
         if start is None or any(q in _text(start) for q in "'\\\""):
             return
-        text = _text(body)
+        text, row = self._heredoc_text(redirect)
         if "$" not in text and "`" not in text:
             return
         inner = parse(heredoc_as_string(text))
         if not inner.ok:
-            self.visit_children(body, scope)
+            body = next((c for c in redirect.children if c.type == "heredoc_body"), None)
+            if body is not None:
+                self.visit_children(body, scope)
             return
-        for command in inner.commands:
+        self._adopt(inner.commands, scope, row)
+
+    def _adopt(self, commands: tuple[Command, ...], scope: tuple[int, ...], row: int) -> None:
+        """Commands of a nested parse, placed under `scope` with subshell ids of this walk's own."""
+        fresh: dict[int, int] = {}
+        for command in commands:
             if command.scope == () and is_probe(command.words):
                 continue
-            self._emit(Command(command.words, command.assignments, scope + command.scope, command.stdin,
-                               command.kind, body.start_point[0] + command.line))
+            inner = tuple(fresh.setdefault(s, self._new_scope(())[0]) for s in command.scope)
+            self._emit(Command(command.words, command.assignments, scope + inner, command.stdin, command.kind,
+                               row + command.line, command.redirects))
 
     def _pipeline(self, children: list[Any], scope: tuple[int, ...], producer: Command | None) -> None:
         for child in children:
@@ -257,17 +303,6 @@ def _assignment_of(node: Any) -> tuple[str, Word]:
     if value is None:
         return key, Word("", "", "")
     return key, word_of(value)
-
-
-def _stdin_of(redirect: Any) -> Stdin | None:
-    if redirect.type == "heredoc_redirect":
-        body = next((c for c in redirect.children if c.type == "heredoc_body"), None)
-        return Stdin(source="heredoc", text=_text(body) if body is not None else "")
-    if redirect.type == "herestring_redirect":
-        return _herestring(redirect)
-    if redirect.type == "file_redirect" and redirect.children and _text(redirect.children[0]) == "<":
-        return Stdin(source="file")
-    return None
 
 
 def _herestring(node: Any) -> Stdin:

@@ -95,8 +95,12 @@ def scan_word(raw: str) -> tuple[str | None, str, tuple[str, ...]]:
     state = _WordState(raw)
     while state.i < len(raw):
         state.step()
-    value = None if state.dynamic or _brace_expansion(raw) else "".join(state.out)
+    brace = _brace_start(raw)
+    value = None if state.dynamic or brace >= 0 else "".join(state.out)
     prefix = state.prefix if state.prefix is not None else "".join(state.out)
+    if brace >= 0:  # the text before the brace is all that is known: `{--profile,}` can start with a dash
+        before, before_prefix, _ = scan_word(raw[:brace])
+        prefix = min(prefix, before if before is not None else before_prefix, key=len)
     return value, prefix, tuple(state.unquoted)
 
 
@@ -226,17 +230,18 @@ def _matching(raw: str, i: int, opening: str, closing: str) -> int:
     return len(raw)
 
 
-def _brace_expansion(raw: str) -> bool:
-    """An unquoted `{a,b}` or `{1..3}`: bash turns the word into several."""
-    depth = 0
+def _brace_start(raw: str) -> int:
+    """Where an unquoted `{a,b}` or `{1..3}` starts (bash turns the word into several); -1 when there is none."""
+    opened: list[int] = []
     for i, c in _unquoted(raw):
         if c == "{":
-            depth += 1
+            opened.append(i)
         elif c == "}":
-            depth = max(depth - 1, 0)
-        elif depth and (c == "," or raw.startswith("..", i)):
-            return True
-    return False
+            if opened:
+                opened.pop()
+        elif opened and (c == "," or raw.startswith("..", i)):
+            return opened[0]
+    return -1
 
 
 HEREDOC_PROBE = ": "
@@ -245,11 +250,22 @@ HEREDOC_PROBE = ": "
 def heredoc_as_string(body: str) -> str:
     """An unquoted heredoc body, as a `:` command whose argument has the same expansions.
 
-    In a heredoc `"` is an ordinary character; inside double quotes it must be
-    escaped. Backslashes keep their meaning (they escape $ ` \\ and newline in
-    both). The `:` command itself is dropped by the caller (see is_probe).
+    In a heredoc a backslash escapes only $ ` \\ and newline, as inside double
+    quotes, and `"` is an ordinary character. So `"` is escaped, and a backslash
+    before `"` (two literal characters in a heredoc) becomes `\\\\\\"`. The `:`
+    command itself is dropped by the caller (see is_probe).
     """
-    return HEREDOC_PROBE + '"' + body.replace('"', '\\"') + '"'
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\" and i + 1 < len(body) and body[i + 1] in "$`\\\n":
+            out.append(body[i:i + 2])  # the same escape inside double quotes
+            i += 2
+            continue
+        out.append({"\\": "\\\\", '"': '\\"'}.get(c, c))
+        i += 1
+    return HEREDOC_PROBE + '"' + "".join(out) + '"'
 
 
 def is_probe(words: tuple) -> bool:

@@ -306,9 +306,25 @@ def test_line_numbers() -> None:
     ("$'\\x61ws'", "aws", "aws"),
     ("--profile=$X", None, "--profile="),
     ('pre"$(a)"post', None, "pre"),
-    ("{a,b}", None, "{a,b}"),
+    ("{a,b}", None, ""),
 ])
 def test_word_values_follow_bash_quote_removal(raw: str, value: str | None, prefix: str) -> None:
     command = parsed(f"cmd {raw}").commands[0]
     word = command.words[1]
     assert (word.text, word.value, word.prefix) == (raw, value, prefix)
+
+
+def test_substitutions_in_text_bashlex_keeps_get_scopes_of_their_own() -> None:
+    """A heredoc body or `${x:-$(...)}` is parsed again; its subshells must not reuse an earlier one's id."""
+    for text in ("(export AWS_PROFILE=p); cat <<EOF\n$(aws s3 ls)\nEOF", "(export A=1); echo ${x:-$(aws s3 ls)}"):
+        result = parse(text)
+        assert result.ok, result.error
+        export = next(c for c in result.commands if c.words and c.words[0].value == "export")
+        aws = next(c for c in result.commands if c.words and c.words[0].value == "aws")
+        assert aws.scope[:len(export.scope)] != export.scope, text
+
+
+def test_commands_found_in_heredoc_bodies_keep_their_redirections() -> None:
+    result = parse("cat <<EOF\n$(echo x > ~/.aws/credentials)\nEOF")
+    echo = next(c for c in result.commands if c.words and c.words[0].value == "echo")
+    assert [w.shown for w in echo.redirects] == ["~/.aws/credentials"]

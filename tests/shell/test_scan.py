@@ -547,3 +547,23 @@ def test_bashlex_answers_when_tree_sitter_cannot(text: str) -> None:
 ])
 def test_agent_idioms_parse_without_problems(text: str, expected: list[str]) -> None:
     assert_calls(text, expected)
+
+
+def test_two_heredocs_on_one_line_each_give_their_calls() -> None:
+    """tree-sitter-bash cannot read this; bashlex can, and the guard takes its answer."""
+    assert_calls("cat <<A <<B\n$(aws s3 ls --profile a)\nA\n$(aws s3 ls --profile b)\nB\n",
+                 ["aws s3 ls --profile a", "aws s3 ls --profile b"])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('bash <<EOF\necho \\"x\naws s3 rb s3://prod --profile Prod\necho y\\"\nEOF',
+     ["aws s3 rb s3://prod --profile Prod"]),
+    ('cat <<EOF\n\\"don\'t $(aws s3 rb s3://b --profile Prod) won\'t\\"\nEOF', ["aws s3 rb s3://b --profile Prod"]),
+])
+def test_a_backslashed_quote_in_a_heredoc_hides_no_call(text: str, expected: list[str]) -> None:
+    assert_calls(text, expected)
+
+
+def test_an_export_inside_an_earlier_subshell_does_not_reach_a_call_in_a_heredoc() -> None:
+    (call,) = assert_calls("(export AWS_PROFILE=p); cat <<EOF\n$(aws s3 ls)\nEOF", ["aws s3 ls"]).calls
+    assert call.env_value("AWS_PROFILE") is None

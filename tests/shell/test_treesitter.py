@@ -235,6 +235,32 @@ def test_indented_heredoc_substitution() -> None:
 # -- assignments and unset -------------------------------------------------------------------------------
 
 
+def test_a_backslashed_quote_in_a_heredoc_body_does_not_hide_it() -> None:
+    """tree-sitter-bash reads such a body as words of the command line; the guard reads it as bash does."""
+    text = 'bash <<EOF\necho \\"x\naws s3 rb s3://prod --profile Prod\necho y\\"\nEOF'
+    (shell,) = parsed(text).commands
+    assert shell.stdin is not None and shell.stdin.text == 'echo \\"x\naws s3 rb s3://prod --profile Prod\necho y\\"\n'
+    found = parsed('cat <<EOF\n\\"don\'t $(aws s3 rb s3://b --profile Prod) won\'t\\"\nEOF')
+    assert ["aws", "s3", "rb", "s3://b", "--profile", "Prod"] in words(found)
+
+
+def test_a_dash_heredoc_strips_leading_tabs_from_every_line() -> None:
+    (cat,) = parsed("cat <<-EOF\n\tbody\n\t\tmore\n\tEOF").commands
+    assert cat.stdin is not None and cat.stdin.text == "body\nmore\n"
+    assert ["aws", "s3", "ls"] in words(parsed("cat <<-EOF\n\t$(aws s3 ls)\n\tEOF"))
+
+
+def test_heredoc_body_commands_do_not_share_a_scope_with_an_earlier_subshell() -> None:
+    found = parsed("(export AWS_PROFILE=p); cat <<EOF\n$(aws s3 ls)\nEOF")
+    export, aws = find(found, "export"), find(found, "aws")
+    assert export.scope and aws.scope[:len(export.scope)] != export.scope
+
+
+def test_heredoc_body_commands_keep_their_redirections() -> None:
+    found = parsed("cat <<EOF\n$(echo x > ~/.aws/credentials)\nEOF")
+    assert [w.shown for w in find(found, "echo").redirects] == ["~/.aws/credentials"]
+
+
 @pytest.mark.parametrize("text, head, assigned", [
     ("export A=1 B", ["export", "B"], [("A", "1")]),
     ("declare -x A=1", ["declare", "-x"], [("A", "1")]),
@@ -363,7 +389,7 @@ def test_lines_in_and_after_a_heredoc() -> None:
     ('"$y"', None, ""),
     ('pre"$(a)"post', None, "pre"),
     ("*.txt", None, ""),
-    ("s3://b/{a,b}", None, "s3://b/{a,b}"),
+    ("s3://b/{a,b}", None, "s3://b/"),
     ("${x:-d}", None, ""),
 ])
 def test_word_value_and_prefix(raw: str, value: str | None, prefix: str) -> None:

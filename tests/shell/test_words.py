@@ -332,6 +332,36 @@ def test_a_heredoc_body_keeps_its_expansions_quoted(body: str, prefix: str) -> N
     assert argument_of(heredoc_as_string(body)) == (None, prefix, ())
 
 
+@pytest.mark.parametrize("raw, prefix", [
+    ("{--profile,}", ""),
+    ("{-p,x}", ""),
+    ("x{--profile,}", "x"),
+    ("'a'{b,c}", "a"),
+    ("$X{a,b}", ""),
+    ("pre{a,b}$X", "pre"),
+    ("a{b}{--c,d}", "a{b}"),
+])
+def test_a_brace_expansion_is_known_only_up_to_its_opening_brace(raw: str, prefix: str) -> None:
+    """`{--profile,}` becomes `--profile` in bash: the prefix must not claim the word starts with `{`."""
+    assert scan_word(raw)[:2] == (None, prefix)
+
+
+@pytest.mark.parametrize("body, printed", [
+    ('say \\"hi\\"', 'say \\"hi\\"'),
+    ('\\"don\'t\\"', '\\"don\'t\\"'),
+    ('a \\x b', 'a \\x b'),
+    ('\\', '\\'),
+])
+def test_a_backslash_before_a_quote_stays_two_characters_in_a_heredoc(body: str, printed: str) -> None:
+    """In a heredoc `\\"` is a backslash and a quote (bash's `cat <<EOF` prints both)."""
+    assert argument_of(heredoc_as_string(body)) == (printed, printed, ())
+
+
+def test_a_substitution_after_a_backslashed_quote_still_counts_as_run() -> None:
+    body = '\\"don\'t $(aws s3 rb s3://b --profile Prod) won\'t\\"'
+    assert argument_of(heredoc_as_string(body)) == (None, '\\"don\'t ', ())
+
+
 def test_an_escaped_dollar_in_a_heredoc_stays_text() -> None:
     assert argument_of(heredoc_as_string("cost \\$(not run)"))[0] == "cost $(not run)"
 
