@@ -243,6 +243,14 @@ class _Extractor:
             return
         self._nested_words(out.words, "watch", env, cleared, via, command)
 
+    def _flock(self, name: str, words: tuple[Word, ...], env: list, cleared: bool, via: tuple, command: Command) -> None:
+        """`flock FILE -c 'cmd'` runs its string through `sh -c`; `flock FILE cmd args` runs cmd."""
+        script = wrappers.flock_command(words[1:])
+        if script is not None:
+            self._nested(script, "flock -c", env, cleared, via, command)
+        else:
+            self._wrapper(name, words, env, cleared, via, command)
+
     def _coproc(self, name: str, words: tuple[Word, ...], env: list, cleared: bool, via: tuple, command: Command) -> None:
         """`coproc CMD` and `coproc [NAME] { CMD; }`: tree-sitter-bash reads both as a command named coproc."""
         args = words[1:]
@@ -392,6 +400,7 @@ _HANDLERS.update({
     "parallel": _Extractor._runtime,
     "find": _Extractor._find,
     "watch": _Extractor._watch,
+    "flock": _Extractor._flock,
     "eval": _Extractor._eval,
     "coproc": _Extractor._coproc,
     "source": _Extractor._source,

@@ -33,7 +33,7 @@ def _spec(values: str = "", operands: int = 0, no_run: str = "") -> Spec:
 SPECS: dict[str, Spec] = {
     "sudo": _spec("-u --user -g --group -h --host -p --prompt -C --close-from -D --chdir -r --role "
                   "-t --type -U --other-user -T --command-timeout -R --chroot",
-                  no_run="-e --edit -l --list -v --validate -k -K --remove-timestamp -V --version"),
+                  no_run="-e --edit -l --list -v --validate -K --remove-timestamp -V --version"),  # -k CMD runs CMD
     "doas": _spec("-u -C"),
     "timeout": _spec("-s --signal -k --kill-after", operands=1),
     "nice": _spec("-n --adjustment"),
@@ -42,16 +42,17 @@ SPECS: dict[str, Spec] = {
     "command": _spec(no_run="-v -V"),
     "exec": _spec("-a"),
     "stdbuf": _spec("-i --input -o --output -e --error"),
-    "ionice": _spec("-c --class -n --classdata -t"),
+    "ionice": _spec("-c --class -n --classdata"),
     "setsid": _spec(),
     "chronic": _spec(),
     "unbuffer": _spec(),
     "builtin": _spec(),
     "caffeinate": _spec("-t -w"),
-    "flock": _spec("-w --timeout -E --conflict-exit-code", operands=1, no_run="-c --command"),
-    "watch": _spec("-n --interval -d --differences -q --equexit"),
-    "xargs": _spec("-a --arg-file -d --delimiter -E -e --eof -I -L -l --max-lines -n --max-args "
-                   "-P --max-procs -s --max-chars --process-slot-var"),
+    "flock": _spec("-w --timeout -E --conflict-exit-code", operands=1),  # -c COMMAND: see flock_command
+    "watch": _spec("-n --interval -q --equexit"),  # -d takes its optional value only attached (-d=permanent)
+    # -e, -l and -i take their optional value only attached (-eEND, -l2, -i{}); -E, -L, -I take the next word.
+    "xargs": _spec("-a --arg-file -d --delimiter -E -I -L -n --max-args -P --max-procs -s --max-chars "
+                   "--process-slot-var"),
     "parallel": _spec("-j --jobs -S --sshlogin --joblog --results -a --arg-file --delay --timeout "
                       "--tmpdir --workdir --colsep -d --delimiter -E -I --replace -n --max-args"),
 }
@@ -85,24 +86,47 @@ def skip_options(args: tuple[Word, ...], spec: Spec) -> Unwrapped:
             break
         if not value.startswith("-") or value == "-":
             break
-        if value in spec.no_run or value.split("=", 1)[0] in spec.no_run:
+        takes_next, runs = _option(value, spec)
+        if not runs:
             return Unwrapped((), runs=False)
-        i += 2 if _takes_next(value, spec) else 1
+        i += 2 if takes_next else 1
     rest = args[i + spec.operands:] if i + spec.operands <= len(args) else ()
     return Unwrapped(rest)
 
 
-def _takes_next(option: str, spec: Spec) -> bool:
-    if "=" in option and option.startswith("--"):
-        return False
-    if option in spec.values:
-        return True
-    # `-n10`: a short option with its value attached takes nothing more.
-    return False
+def _option(option: str, spec: Spec) -> tuple[bool, bool]:
+    """(takes the next word as its value, a command still runs) for one option word.
+
+    Short options group as getopt groups them: `-iu bob` is `-i -u bob`, and in
+    `-n10` the `10` is the value, so nothing more is taken.
+    """
+    if option.startswith("--"):
+        name = option.split("=", 1)[0]
+        return name in spec.values and "=" not in option, name not in spec.no_run
+    for k, letter in enumerate(option[1:], start=1):
+        short = "-" + letter
+        if short in spec.no_run:
+            return False, False
+        if short in spec.values:
+            return k == len(option) - 1, True
+    return False, True
+
+
+def flock_command(args: tuple[Word, ...]) -> Word | None:
+    """The string of `flock FILE -c COMMAND` (util-linux flock runs it with `sh -c`), wherever -c stands."""
+    for i, word in enumerate(args):
+        value = word.value or ""
+        if value in ("-c", "--command") and i + 1 < len(args):
+            return args[i + 1]
+        if value.startswith("--command="):
+            return Word(word.text, value.split("=", 1)[1], value.split("=", 1)[1])
+        if value.startswith("-c") and len(value) > 2 and not value.startswith("--"):
+            return Word(word.text, value[2:], value[2:])
+    return None
 
 
 def unwrap_env(args: tuple[Word, ...]) -> Unwrapped:
-    """`env [-i] [-u NAME] [NAME=VALUE]... [-S STRING] COMMAND` (GNU coreutils env)."""
+    """`env [-i] [-u NAME] [--] [NAME=VALUE]... [-S STRING] COMMAND` (GNU coreutils env)."""
     out = Unwrapped(())
     i = 0
     while i < len(args):
@@ -110,8 +134,10 @@ def unwrap_env(args: tuple[Word, ...]) -> Unwrapped:
         if not word.literal:
             return Unwrapped(args[i:], out.env, out.env_cleared, dynamic=word)
         value = word.value or ""
-        if value == "--":  # end of env's options: the command follows
+        if value == "--":  # end of env's options: assignments may still follow, then the command
             i += 1
+            while i < len(args) and args[i].literal and _env_assignment(args[i].value or "", out):
+                i += 1
             break
         step = _env_option(value, args[i + 1] if i + 1 < len(args) else None, out)
         if step == 0:
@@ -141,11 +167,16 @@ def _env_option(value: str, following: Word | None, out: Unwrapped) -> int:
         return -1
     if value.startswith("-"):
         return 1
+    return 1 if _env_assignment(value, out) else 0
+
+
+def _env_assignment(value: str, out: Unwrapped) -> bool:
+    """Apply `NAME=VALUE`; False when the word is not one (the command starts there)."""
     name, eq, val = value.partition("=")
     if eq and name and _is_name(name):
         out.env.append((name, EnvChange(lit(val), "env")))
-        return 1
-    return 0
+        return True
+    return False
 
 
 def _env_split(value: str, args: tuple[Word, ...], i: int, out: Unwrapped) -> Unwrapped:
@@ -203,14 +234,17 @@ def unwrap_runtime_args(name: str, args: tuple[Word, ...]) -> Unwrapped:
 
 
 def _replace_string(name: str, args: tuple[Word, ...]) -> str:
+    """The replacement string of `-I R`, `-IR`, `-tI R` (grouped) or `-i[R]`/`--replace[=R]` (default `{}`)."""
     values = [w.value or "" for w in args]
     for i, value in enumerate(values):
-        if value in ("-I", "--replace") and i + 1 < len(values):
-            return values[i + 1]
-        if value.startswith("-I") and len(value) > 2:
-            return value[2:]
-        if value in ("-i", "--replace") or value.startswith("-i"):
-            return value[2:] or "{}"
+        if value == "--replace" or value.startswith("--replace="):
+            return value.partition("=")[2] or (values[i + 1] if name == "parallel" and i + 1 < len(values) else "{}")
+        letters = value[1:] if value.startswith("-") and not value.startswith("--") else ""
+        for k, letter in enumerate(letters):
+            if letter == "I":
+                return letters[k + 1:] or (values[i + 1] if i + 1 < len(values) else "")
+            if letter == "i":
+                return letters[k + 1:] or "{}"
     return "{}" if name == "parallel" else ""
 
 
@@ -260,8 +294,8 @@ class ShellArgs:
 
 
 def shell_args(args: tuple[Word, ...]) -> ShellArgs:
-    """bash/sh/zsh option parsing: all options first, then the -c string or a file."""
-    wants_c = False
+    """bash/sh/zsh option parsing: all options first, then the -c string or a file (or stdin with -s)."""
+    wants_c = stdin = False
     i = 0
     while i < len(args):
         value = args[i].value
@@ -272,15 +306,16 @@ def shell_args(args: tuple[Word, ...]) -> ShellArgs:
             break
         if value[:1] not in ("-", "+") or value in ("-",):
             break
-        if value in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
+        if value in ("--rcfile", "--init-file"):
             i += 2
             continue
-        if not value.startswith("--") and "c" in value[1:]:
-            wants_c = True
-        i += 1
+        letters = "" if value.startswith("--") else value[1:]
+        wants_c = wants_c or "c" in letters
+        stdin = stdin or "s" in letters
+        i += 2 if letters[-1:] in ("o", "O") else 1  # `-o pipefail`, `-euo pipefail`, `+O extglob`
     rest = args[i:]
     if wants_c:
         return ShellArgs(script=rest[0] if rest else None)
-    if not rest or any(a.value == "-s" for a in args[:i]):
+    if not rest or stdin:
         return ShellArgs(reads_stdin=True)
     return ShellArgs(file=True, operand=rest[0])

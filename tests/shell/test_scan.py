@@ -567,3 +567,20 @@ def test_a_backslashed_quote_in_a_heredoc_hides_no_call(text: str, expected: lis
 def test_an_export_inside_an_earlier_subshell_does_not_reach_a_call_in_a_heredoc() -> None:
     (call,) = assert_calls("(export AWS_PROFILE=p); cat <<EOF\n$(aws s3 ls)\nEOF", ["aws s3 ls"]).calls
     assert call.env_value("AWS_PROFILE") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("flock /tmp/lock -c 'aws s3 rb s3://b --profile p'", ["aws s3 rb s3://b --profile p"]),
+    ("bash -euo pipefail -c 'aws s3 ls --profile p'", ["aws s3 ls --profile p"]),
+    ("sudo -iu bob aws s3 ls --profile p", ["aws s3 ls --profile p"]),
+    ("timeout -vk 5 10 aws s3 ls --profile p", ["aws s3 ls --profile p"]),
+    ("xargs -l aws s3 ls --profile p", ["aws s3 ls --profile p <arguments xargs reads at run time>"]),
+])
+def test_calls_behind_grouped_options_and_flock_c_are_found(text: str, expected: list[str]) -> None:
+    assert [shown(c) for c in scan(text).calls] == expected
+
+
+def test_env_assignments_after_double_dash_reach_the_call() -> None:
+    (call,) = scan("env -- AWS_PROFILE=p aws s3 ls").calls
+    change = call.env_value("AWS_PROFILE")
+    assert change is not None and change.value is not None and change.value.value == "p"

@@ -18,6 +18,7 @@ from guard.shell.wrappers import (
     SPECS,
     USER_WRAPPER,
     Unwrapped,
+    flock_command,
     shell_args,
     skip_options,
     unwrap_env,
@@ -426,3 +427,74 @@ def test_shell_without_a_script_or_file_reads_stdin(args: str) -> None:
 def test_shell_with_a_computed_first_operand_reports_it_as_the_file() -> None:
     parsed = shell_args((Word("$SCRIPT", None, ""), lit("arg")))
     assert parsed.file and parsed.operand is not None and parsed.operand.text == "$SCRIPT"
+
+
+# -- grouped short options, as getopt reads them -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("wrapper, args", [
+    ("sudo", "-iu bob aws s3 ls"),
+    ("sudo", "-Eu bob aws s3 ls"),
+    ("timeout", "-vk 5 10 aws s3 ls"),
+    ("xargs", "-tI {} aws s3 ls"),
+    ("xargs", "-0n1 aws s3 ls"),
+    ("nice", "-n10 aws s3 ls"),
+])
+def test_a_grouped_option_whose_last_letter_takes_a_value_takes_the_next_word(wrapper: str, args: str) -> None:
+    assert shown(skip_options(words(args), SPECS[wrapper])) == "aws s3 ls"
+
+
+@pytest.mark.parametrize("wrapper, args", [
+    ("xargs", "-l aws s3 ls"),
+    ("xargs", "-e aws s3 ls"),
+    ("xargs", "-eEND aws s3 ls"),
+    ("ionice", "-t aws s3 ls"),
+    ("watch", "-d aws s3 ls"),
+    ("sudo", "-k aws s3 ls"),
+])
+def test_options_whose_value_is_optional_or_absent_take_no_word(wrapper: str, args: str) -> None:
+    """xargs -l/-e and watch -d take a value only attached; ionice -t takes none; `sudo -k CMD` runs CMD."""
+    assert shown(skip_options(words(args), SPECS[wrapper])) == "aws s3 ls"
+
+
+@pytest.mark.parametrize("args", ["-lU bob", "-Vk"])
+def test_a_grouped_option_that_only_prints_runs_nothing(args: str) -> None:
+    assert skip_options(words(args + " aws s3 ls"), SPECS["sudo"]).runs is False
+
+
+@pytest.mark.parametrize("args, script", [
+    ("-euo pipefail -c 'aws s3 ls'", "aws s3 ls"),
+    ("-o pipefail -ec 'aws s3 ls'", "aws s3 ls"),
+    ("+O extglob -c 'aws s3 ls'", "aws s3 ls"),
+])
+def test_a_shell_option_that_takes_a_name_is_not_the_script(args: str, script: str) -> None:
+    found = shell_args(words(args))
+    assert found.script is not None and found.script.value == script
+
+
+@pytest.mark.parametrize("args", ["-xs arg", "-s", "-es -- x"])
+def test_s_in_a_group_reads_the_script_from_stdin(args: str) -> None:
+    assert shell_args(words(args)).reads_stdin
+
+
+def test_env_applies_assignments_after_the_end_of_its_options() -> None:
+    """GNU env: `env -- A=1 cmd` still sets A (checked with coreutils 9)."""
+    out = unwrap_env(words("-- AWS_PROFILE=x AWS_REGION=eu-west-1 aws s3 ls"))
+    assert shown(out) == "aws s3 ls"
+    assert env_of(out) == [("AWS_PROFILE", "x"), ("AWS_REGION", "eu-west-1")]
+
+
+@pytest.mark.parametrize("args, script", [
+    ("/tmp/lock -c 'aws s3 ls'", "aws s3 ls"),
+    ("-w 5 /tmp/lock --command 'aws s3 ls'", "aws s3 ls"),
+    ("-c 'aws s3 ls' /tmp/lock", "aws s3 ls"),
+    ("/tmp/lock --command=true", "true"),
+])
+def test_flock_c_names_the_string_it_runs_through_sh(args: str, script: str) -> None:
+    found = flock_command(words(args))
+    assert found is not None and found.value == script
+
+
+def test_flock_without_c_runs_its_command_words() -> None:
+    assert flock_command(words("/tmp/lock aws s3 ls")) is None
+    assert shown(skip_options(words("-w 5 /tmp/lock aws s3 ls"), SPECS["flock"])) == "aws s3 ls"
