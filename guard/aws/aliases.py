@@ -30,7 +30,7 @@ def expand(argv: tuple[Word, ...], aliases: Mapping[str, str]) -> tuple[tuple[Wo
     while True:
         call = cli.parse(argv)
         name = call.positionals[0].value if call.positionals else None
-        if name is None or name not in aliases:
+        if name is None or name not in aliases or _shadows_itself(name, used):
             return argv, tuple(pinned), used
         if len(used) >= MAX_DEPTH or name in used:
             raise AliasError(f"alias {name!r} refers back to itself ({' -> '.join(used + [name])})")
@@ -48,6 +48,19 @@ def expand(argv: tuple[Word, ...], aliases: Mapping[str, str]) -> tuple[tuple[Wo
         pinned.extend(_globals(words))
         rest = tuple(w for w in argv[1:] if w is not call.positionals[0])
         argv = (argv[0],) + words + rest
+
+
+def _shadows_itself(name: str, used: list[str]) -> bool:
+    """`sts = sts --region eu-west-3`: inside its own alias, a built-in's name is the built-in.
+
+    The CLI keeps the command an alias shadows and runs it when the alias
+    names it again (awscli/alias.py, ServiceAliasCommand's shadow_proxy_command).
+    """
+    if not used or used[-1] != name:
+        return False
+    from guard.aws.operations import cli_commands, index
+
+    return name in index.services() or any(service == name for service, _ in cli_commands.COMMANDS)
 
 
 def _globals(words: tuple[Word, ...]) -> list[Word]:

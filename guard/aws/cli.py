@@ -45,14 +45,27 @@ class AwsCall:
         words = [w.value for w in self.positionals]
         return words[:1] == ["help"] or words[1:2] == ["help"] or words[2:] == ["help"]
 
-    def value_of(self, option: str) -> str | None:
-        """The value written after `option` (`--role-arn X` or `--role-arn=X`): the first one, as written."""
-        for i, word in enumerate(self.argv):
-            if word.value == option and i + 1 < len(self.argv):
-                return self.argv[i + 1].value
-            if word.value is not None and word.value.startswith(option + "="):
-                return word.value.split("=", 1)[1]
-        return None
+    def values_of(self, option: str) -> list[str | None]:
+        """Every value the operation's parser could take for `option` (None: computed at run time).
+
+        The CLI reads operation options with argparse too: any unambiguous
+        prefix names the option (`--role-ar X`) and the last one wins. The
+        guard does not know every option of every operation, so it takes each
+        prefix of `option` that is not a global option, and every occurrence.
+        """
+        found: list[str | None] = []
+        for i, word in enumerate(self.argv[1:], start=1):
+            token = word.value or ""
+            if token == "--":
+                break
+            name, eq, attached = token.partition("=")
+            if len(name) < 4 or not option.startswith(name) or match_global(token) is not None:
+                continue
+            if eq:
+                found.append(attached)
+            elif i + 1 < len(self.argv):
+                found.append(self.argv[i + 1].value)
+        return found
 
     @property
     def reaches_no_account(self) -> bool:

@@ -52,7 +52,7 @@ def _check(ctx: Context, name: str) -> Row:
         return Row(name, rule.account, "mismatch", found, f"account {found.account} is denied by the policy")
     if rule.account and found.account != rule.account:
         return Row(name, rule.account, "mismatch", found, f"declared {rule.account}, live {found.account}")
-    if rule.role and f"/{rule.role}/" not in found.arn + "/":
+    if rule.role and found.role != rule.role:
         return Row(name, rule.account, "mismatch", found, f"expected role {rule.role}")
     return Row(name, rule.account, "ok", found)
 

@@ -8,14 +8,13 @@ serves it from a cache where it can.
 """
 from __future__ import annotations
 
-from guard.shell.model import Command, ParseResult, Stdin, Word
+from guard.shell.model import Command, ParseResult, Stdin, Word, simple_command, split_assignment
 from guard.shell.words import heredoc_as_string, is_probe, scan_word
 
 TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here
 if TYPE_CHECKING:
     from typing import Any
 
-_DECLARE = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _SCOPED = frozenset({"commandsubstitution", "processsubstitution"})
 
 
@@ -81,14 +80,15 @@ class _Walker:
             self.visit(child, scope)
 
     def _pipeline(self, node: Any, scope: tuple[int, ...]) -> None:
+        """Each element of a real pipeline runs in a subshell; `! cmd` alone (bashlex's one-part pipeline) does not."""
+        parts = [p for p in node.parts if p.kind not in ("pipe", "reservedword")]
+        if len(parts) == 1 and not any(p.kind == "pipe" for p in node.parts):
+            self.visit(parts[0], scope)
+            return
         producer: Command | None = None
-        first = True
-        for part in node.parts:
-            if part.kind == "pipe":
-                continue
-            stdin = None if first else Stdin(source="pipe", producer=producer)
+        for i, part in enumerate(parts):
+            stdin = None if i == 0 else Stdin(source="pipe", producer=producer)
             producer = self.visit(part, self._new_scope(scope), stdin)
-            first = False
 
     def _command(self, node: Any, scope: tuple[int, ...], stdin: Stdin | None) -> Command:
         words: list[Word] = []
@@ -96,13 +96,13 @@ class _Walker:
         targets: list[Word] = []
         for part in node.parts:
             if part.kind == "assignment" and not words:
-                assignments.append(_split_assignment(self._word(part)))
+                assignments.append(split_assignment(self._word(part)))
             elif part.kind in ("word", "assignment"):
                 words.append(self._word(part))
             elif part.kind == "redirect":
                 stdin = self._stdin(part) or stdin
                 targets.extend(self._target(part))
-        command = self._make(words, assignments, scope, stdin, self._line(node), tuple(targets))
+        command = simple_command(tuple(words), tuple(assignments), scope, stdin, self._line(node), tuple(targets))
         self.commands.append(command)
         for part in node.parts:  # substitutions inside words and heredocs run too
             self._substitutions(part, scope)
@@ -113,18 +113,6 @@ class _Walker:
         if redirect.type in ("<<", "<<-", "<<<") or output is None or not hasattr(output, "pos"):
             return []
         return [self._word(output)]
-
-    def _make(self, words: list[Word], assignments: list[tuple[str, Word]], scope: tuple[int, ...],
-              stdin: Stdin | None, line: int, targets: tuple[Word, ...] = ()) -> Command:
-        if words and words[0].value in _DECLARE:
-            split = [_split_assignment(w) for w in words[1:] if w.value is None or "=" in w.value]
-            rest = [w for w in words[1:] if not (w.value is None or "=" in w.value)]
-            return Command(tuple([words[0]] + rest), tuple(split), scope, kind="assign", line=line)
-        if words and words[0].value == "unset":
-            return Command(tuple(words[1:]), (), scope, kind="unset", line=line)
-        if not words and assignments:
-            return Command((), tuple(assignments), scope, kind="assign", line=line)
-        return Command(tuple(words), tuple(assignments), scope, stdin, line=line, redirects=targets)
 
     def _substitutions(self, node: Any, scope: tuple[int, ...]) -> None:
         if node.kind in _SCOPED:
@@ -188,14 +176,6 @@ def _child_nodes(node: Any) -> list[Any]:
         if child is not None and hasattr(child, "kind"):
             out.append(child)
     return out
-
-
-def _split_assignment(word: Word) -> tuple[str, Word]:
-    source = word.value if word.value is not None else word.text
-    name, _, value = source.partition("=")
-    if word.value is None:
-        return name, Word(value, None, "")
-    return name, Word(value, value, value)
 
 
 def _heredoc_text(value: str) -> str:

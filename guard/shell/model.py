@@ -110,3 +110,40 @@ class Invocation:
             if key == name:
                 return change
         return None
+
+
+DECLARE = frozenset({"export", "declare", "typeset", "local", "readonly"})
+
+
+def simple_command(words: tuple[Word, ...], assignments: tuple[tuple[str, Word], ...], scope: tuple[int, ...],
+                   stdin: Stdin | None, line: int, redirects: tuple[Word, ...] = ()) -> Command:
+    """A command as either parser found it: a declaration or `unset` by its first word, else a plain one.
+
+    tree-sitter-bash reads `! export A=1` and `export "A=1"` as plain commands,
+    and bashlex every declaration; both still change what later calls see.
+    """
+    if words and words[0].value in DECLARE:
+        named = [split_assignment(w) for w in words[1:] if w.value is None or "=" in w.value]
+        rest = [w for w in words[1:] if not (w.value is None or "=" in w.value)]
+        return Command((words[0], *rest), tuple(named), scope, kind="assign", line=line)
+    if words and words[0].value == "unset":
+        return Command(words[1:], (), scope, kind="unset", line=line)
+    if not words and assignments:
+        return Command((), assignments, scope, kind="assign", line=line)
+    return Command(words, assignments, scope, stdin, line=line, redirects=redirects)
+
+
+def split_assignment(word: Word) -> tuple[str, Word]:
+    """`NAME=value` as (NAME, the value's word); the value of a computed word is computed too.
+
+    The name of a computed word is read by quote removal of the text before its
+    first `=`: in `"AWS_CONFIG_FILE=$(cat f)"` it is AWS_CONFIG_FILE.
+    """
+    if word.value is not None:
+        name, _, value = word.value.partition("=")
+        return name, Word(value, value, value)
+    from guard.shell.words import scan_word
+
+    head, _, rest = word.text.partition("=")
+    unquoted = scan_word(head)[0]  # a quote opened before the `=` and closed after it still removes
+    return unquoted if unquoted is not None else head, Word(rest, None, "")

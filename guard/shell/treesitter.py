@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from guard.shell.model import Command, ParseResult, Stdin, Word
+from guard.shell.model import Command, ParseResult, Stdin, Word, simple_command, split_assignment
 from guard.shell.words import heredoc_as_string, is_probe, scan_word
 
 TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here
@@ -150,8 +150,8 @@ class _Walker:
                 word_nodes.extend(_extra_destinations(child))
                 targets.extend(_target(child))
         words = words_of(word_nodes + (extra or []))
-        command = self._emit(Command(words, tuple(assignments), scope, stdin, line=node.start_point[0] + 1,
-                                     redirects=tuple(targets)))
+        command = self._emit(simple_command(words, tuple(assignments), scope, stdin, node.start_point[0] + 1,
+                                            tuple(targets)))
         for child in node.children:  # substitutions inside the words and values run too
             inner = child.child_by_field_name("value") if child.type == "variable_assignment" else child
             if inner is not None:
@@ -275,8 +275,11 @@ class _Walker:
         if node.type == "declaration_command":
             keyword = _text(node.children[0])
             words.insert(0, Word(keyword, keyword, keyword))
-        assignments = tuple(_assignment_of(n) for n in nodes)
-        self._emit(Command(tuple(words), assignments, scope, kind="assign", line=node.start_point[0] + 1))
+        assignments = [_assignment_of(n) for n in nodes]
+        if node.type == "declaration_command":  # `export "A=1"` assigns too: tree-sitter-bash sees a string there
+            assignments += [split_assignment(w) for w in words[1:] if w.value is None or "=" in w.value]
+            words = words[:1] + [w for w in words[1:] if not (w.value is None or "=" in w.value)]
+        self._emit(Command(tuple(words), tuple(assignments), scope, kind="assign", line=node.start_point[0] + 1))
         for child in nodes:
             value = child.child_by_field_name("value")
             if value is not None:

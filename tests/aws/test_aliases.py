@@ -157,3 +157,12 @@ def test_the_profile_the_guard_resolves_is_the_one_the_real_cli_uses(tmp_path: P
     profile_line = next(line.split() for line in shown.stdout.splitlines() if line.split()[:1] == ["profile"])
     assert profile_of(call) == profile_line[1] == "b"
     assert "BBBB" in shown.stdout
+
+
+@pytest.mark.parametrize("table", [{"sts": "sts --region eu-west-3"}, {"s3": "s3 --region eu-west-3"}])
+def test_an_alias_naming_the_built_in_it_shadows_runs_that_built_in(table: dict[str, str]) -> None:
+    """awscli keeps the shadowed command and runs it when the alias names it again (shadow_proxy_command)."""
+    name = next(iter(table))
+    resolved, pinned, used = aliases.expand(argv(f"aws {name} ls"), table)
+    assert [w.value for w in resolved][:2] == ["aws", name] and used == [name]
+    assert [w.value for w in pinned] == ["--region", "eu-west-3"]

@@ -153,3 +153,18 @@ def test_computed_service_is_an_error() -> None:
 ])
 def test_match_global(token: str, expected: str | None) -> None:
     assert awscli.match_global(token) == expected
+
+
+@pytest.mark.parametrize("line, values", [
+    ("aws sts assume-role --role-arn A --role-session-name s", ["A"]),
+    ("aws sts assume-role --role-arn=A", ["A"]),
+    ("aws sts assume-role --role-ar A", ["A"]),
+    ("aws sts assume-role --role-arn A --role-arn B", ["A", "B"]),
+    ("aws sts assume-role --role-session-name s", []),
+    ("aws sts assume-role --region eu-west-1 --role-session-name s", []),
+    ("aws sts assume-role -- --role-arn A", []),
+])
+def test_values_of_an_operation_option_include_prefixes_and_every_occurrence(line: str, values: list[str]) -> None:
+    """argparse takes any unambiguous prefix (`--role-ar`) and the last occurrence: the guard looks at them all."""
+    call = awscli.parse(tuple(lit(w) for w in shlex.split(line)))
+    assert call.values_of("--role-arn") == values

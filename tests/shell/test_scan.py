@@ -584,3 +584,22 @@ def test_env_assignments_after_double_dash_reach_the_call() -> None:
     (call,) = scan("env -- AWS_PROFILE=p aws s3 ls").calls
     change = call.env_value("AWS_PROFILE")
     assert change is not None and change.value is not None and change.value.value == "p"
+
+
+@pytest.mark.parametrize("text, name, value", [
+    ("export AWS_PROFILE=CustomerA; ! export AWS_PROFILE=Prod; aws s3 ls", "AWS_PROFILE", "Prod"),
+    ('export "AWS_PROFILE=p"; aws s3 ls', "AWS_PROFILE", "p"),
+    ('declare -x "AWS_CONFIG_FILE=$(cat f)"; aws s3 ls --profile c', "AWS_CONFIG_FILE", None),
+    ('export A"WS_PROFILE=$(x)"; aws s3 ls', "AWS_PROFILE", None),
+])
+def test_every_spelling_of_an_export_reaches_the_call(text: str, name: str, value: str | None) -> None:
+    """`! export` is still an export (bash runs it in this shell), and quotes around an assignment are removed."""
+    (call,) = assert_calls(text, [text.rsplit("; ", 1)[1]]).calls
+    change = call.env_value(name)
+    assert change is not None and change.value is not None and change.value.value == value
+
+
+def test_a_negated_unset_still_unsets() -> None:
+    (call,) = assert_calls("export AWS_PROFILE=p; ! unset AWS_PROFILE; aws s3 ls", ["aws s3 ls"]).calls
+    change = call.env_value("AWS_PROFILE")
+    assert change is not None and change.value is None

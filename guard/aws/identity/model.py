@@ -32,5 +32,20 @@ class Identity:
     expires: float | None
     cached: bool = False
 
+    @property
+    def role(self) -> str | None:
+        """The role these credentials act as, from the ARN STS returns; None for a user or federated user.
+
+        `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` (the session name is the
+        caller's choice, so it never counts) or `arn:aws:iam::ACCOUNT:role/PATH/ROLE`.
+        """
+        resource = self.arn.split(":", 5)[5] if self.arn.count(":") >= 5 else ""
+        kind, _, rest = resource.partition("/")
+        if kind == "assumed-role":
+            return rest.split("/", 1)[0] or None
+        if kind == "role":
+            return rest.rsplit("/", 1)[-1] or None
+        return None
+
     def seconds_left(self, now: float | None = None) -> float | None:
         return None if self.expires is None else self.expires - (now or time.time())

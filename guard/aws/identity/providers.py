@@ -61,7 +61,8 @@ def assume_role(aws: AwsConfig, profile: RawProfile, env: Mapping[str, str], tim
     if source_name is None:
         raise IdentityError(f"profile {profile.name} uses credential_source "
                             f"{profile.get('credential_source')!r}, which the guard does not verify")
-    source = credentials_for(aws, source_name, env, timeout, stage, depth + 1)
+    source = _own_keys(profile) if source_name == profile.name else \
+        credentials_for(aws, source_name, env, timeout, stage, depth + 1)
     stage.append(f"AssumeRole {profile.get('role_arn')}")
     kwargs: dict[str, Any] = {"RoleArn": profile.get("role_arn"), "RoleSessionName": f"aws-guard-{int(time.time())}"}
     if profile.get("external_id"):
@@ -74,6 +75,14 @@ def assume_role(aws: AwsConfig, profile: RawProfile, env: Mapping[str, str], tim
     expires = creds["Expiration"].timestamp() if hasattr(creds["Expiration"], "timestamp") else None
     return Credentials(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"], expires,
                        f"AssumeRole from profile {source_name}")
+
+
+def _own_keys(profile: RawProfile) -> Credentials:
+    """A role whose source_profile is itself assumes it with the keys in its own section (as botocore does)."""
+    key, secret = profile.get("aws_access_key_id"), profile.get("aws_secret_access_key")
+    if not key or not secret:
+        raise IdentityError(f"profile {profile.name} is its own source_profile but holds no keys")
+    return Credentials(key, secret, profile.get("aws_session_token"), None, f"static keys of profile {profile.name}")
 
 
 def from_botocore(aws: AwsConfig, name: str, stage: list[str]) -> Credentials:

@@ -65,7 +65,11 @@ ASSUME_ROLE = frozenset({"assume-role", "assume-role-with-saml", "assume-role-wi
 
 @rule("AG205", "sts assume-role into a denied or undeclared account", ACCOUNT,
       bad=(example("aws sts assume-role --role-arn arn:aws:iam::999999999999:role/R --role-session-name s --profile Patterned"),
-           example("aws sts assume-role --role-arn arn:aws:iam::777777777777:role/R --role-session-name s --profile Patterned")),
+           example("aws sts assume-role --role-arn arn:aws:iam::777777777777:role/R --role-session-name s --profile Patterned"),
+           example("aws sts assume-role --role-ar arn:aws:iam::777777777777:role/R --role-session-name s "
+                   "--profile Patterned"),
+           example("aws sts assume-role --role-arn arn:aws:iam::222222222222:role/R --role-arn "
+                   "arn:aws:iam::777777777777:role/R --role-session-name s --profile Patterned")),
       good=(example("aws sts assume-role --role-arn arn:aws:iam::222222222222:role/R --role-session-name s "
            "--profile Patterned", "pass"),))
 def assume_role_target(info: CallInfo, ctx: Context) -> list[Judgement]:
@@ -73,13 +77,16 @@ def assume_role_target(info: CallInfo, ctx: Context) -> list[Judgement]:
     op = info.operation
     if op.service != "sts" or op.name not in ASSUME_ROLE:
         return []
-    arn = info.call.value_of("--role-arn")
-    parts = arn.split(":") if arn else []
-    account = parts[4] if len(parts) > 4 else None
     declared = {r.account for r in ctx.policy.profiles.values() if r.account}
-    if account is None or account in ctx.policy.denied_accounts or account not in declared:
-        what = f"account {account}" if account else "an account the guard cannot read"
-        return deny(f"`{info.display}` assumes a role in {what}, which no declared profile "
-                    "reaches or the policy denies")
+    for account in [_account_in(arn) for arn in info.call.values_of("--role-arn")] or [None]:
+        if account is None or account in ctx.policy.denied_accounts or account not in declared:
+            what = f"account {account}" if account else "an account the guard cannot read"
+            return deny(f"`{info.display}` assumes a role in {what}, which no declared profile "
+                        "reaches or the policy denies")
     return []
+
+
+def _account_in(arn: str | None) -> str | None:
+    parts = arn.split(":") if arn else []
+    return parts[4] if len(parts) > 4 and parts[4] else None
 

@@ -38,11 +38,7 @@ def live_account(info: CallInfo, ctx: Context) -> list[Judgement]:
     if entry is not None and entry.account and found.account != entry.account:
         return deny(f"profile {info.profile} is declared for account {entry.account}, but its live credentials are "
                     f"account {found.account} ({found.arn}); fix ~/.aws/config or the policy")
-    if entry is not None and entry.role and not _has_role(found.arn, entry.role):
+    if entry is not None and entry.role and found.role != entry.role:
         return deny(f"profile {info.profile} should be role {entry.role}, but its live credentials are {found.arn}")
     return []
 
-
-def _has_role(arn: str, role: str) -> bool:
-    """`arn:aws:sts::A:assumed-role/ROLE/session` and `arn:aws:iam::A:role/ROLE` both name ROLE."""
-    return f"/{role}/" in arn + "/" or arn.endswith(f"/{role}")

@@ -68,17 +68,27 @@ def env_keys_win(info: CallInfo, ctx: Context) -> list[Judgement]:
     return []
 
 
-@rule("AG105", "the command line sets identity variables", PROFILE,
+@rule("AG105", "the command line sets identity variables, or drops the config files Claude Code's environment names",
+      PROFILE,
       bad=(example("AWS_ACCESS_KEY_ID=AKIA1 AWS_SECRET_ACCESS_KEY=x aws s3 ls --profile CustomerA"),
            example("env AWS_CONFIG_FILE=/tmp/c aws s3 ls --profile CustomerA"),
-           example("export AWS_SHARED_CREDENTIALS_FILE=/tmp/c; aws s3 ls --profile CustomerA")),
-      good=(example("AWS_REGION=eu-west-1 aws s3 ls --profile CustomerA", "pass"),))
+           example("export AWS_SHARED_CREDENTIALS_FILE=/tmp/c; aws s3 ls --profile CustomerA"),
+           example("unset AWS_CONFIG_FILE; aws s3 ls --profile CustomerA", AWS_CONFIG_FILE="~/.aws/config"),
+           example("env -u AWS_CONFIG_FILE aws s3 ls --profile CustomerA", AWS_CONFIG_FILE="~/.aws/config"),
+           example("env -i aws s3 ls --profile CustomerA", AWS_CONFIG_FILE="~/.aws/config")),
+      good=(example("AWS_REGION=eu-west-1 aws s3 ls --profile CustomerA", "pass"),
+            example("unset AWS_CONFIG_FILE; aws s3 ls --profile CustomerA", "pass"),
+            example("env -i aws s3 ls --profile CustomerA", "pass")))
 def identity_variables(info: CallInfo, ctx: Context) -> list[Judgement]:
     names = [n for n, c in info.invocation.env if n in variables.IDENTITY and c.value is not None]
     if names:
         listed = ", ".join(dict.fromkeys(names))
         return deny(f"`{info.display}` sets {listed} on the command line, which re-points the "
                     "identity the call runs as; use a declared profile with --profile")
+    dropped = [n for n in variables.FILES if ctx.env.get(n) and info.env(n, ctx.env)[0] is None]
+    if dropped:  # the guard read the files these name; without them the CLI reads ~/.aws instead
+        return deny(f"`{info.display}` drops {', '.join(dropped)}, which Claude Code's environment sets, so the "
+                    "call would read other config files than the guard checked; keep the environment as it is")
     return []
 
 
@@ -87,7 +97,8 @@ def identity_variables(info: CallInfo, ctx: Context) -> list[Judgement]:
            example("B='x --profile Prod'; aws s3 ls --profile CustomerA s3://$B"),
            example("R='us-east-1 --profile Prod'; aws s3 ls --profile CustomerA --region $R"),
            example('aws s3 ls --profile CustomerA s3://b/$(cat key)'),
-           example("aws s3 ls --profile CustomerA {--profile,} Prod")),
+           example("aws s3 ls --profile CustomerA {--profile,} Prod"),
+           example("set -- x --profile Prod; aws s3 ls --profile CustomerA s3://b/$@")),
       good=(example('aws s3 ls "s3://$BUCKET/" --profile CustomerA', "pass"),
             example('aws s3 cp s3://b/k ./k-$(date +%Y%m%d) --profile CustomerA', "pass"),
             example('R=eu-west-1; aws ec2 describe-instances --region $R --profile CustomerA', "pass"),
@@ -124,13 +135,13 @@ def _could_be_option(word: Word, previous: str) -> bool:
 def _safe_split(expansion: str, info: CallInfo, ctx: Context) -> bool:
     """Can bash's word splitting of this unquoted expansion add an option? False when it might.
 
-    Arithmetic and special parameters give numbers; `$(date +FMT)` gives no
+    Arithmetic and $?, $#, $$, $!, $- give numbers or flags; `$(date +FMT)` gives no
     blanks for the directives below; a plain variable is looked up where the
     command gets it (an assignment in the same command, else the environment
     the command inherits) and is safe when no piece of it starts with `-`.
     """
-    if expansion.startswith("$((") or (len(expansion) == 2 and expansion[1] in "$?#!-0123456789@*"):
-        return True
+    if expansion.startswith("$((") or (len(expansion) == 2 and expansion[1] in "$?#!-"):
+        return True  # numbers and flag letters; positional parameters ($1, $@, $0...) can hold anything
     variable = _parameter(expansion)
     if variable is not None:
         return _safe_parameter(*variable, info, ctx)

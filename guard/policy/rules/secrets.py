@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from guard.policy.rules.registry import SECRETS, deny, example, rule
+from guard.policy.schema import pattern_matches
 
 TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here
 if TYPE_CHECKING:
@@ -28,9 +29,9 @@ def secret_output(info: CallInfo, ctx: Context) -> list[Judgement]:
     if not op.secret:
         return []
     entry = ctx.policy.entry(info.profile)
-    hit = entry.matching("allow", op.service or "", op.name or "") if entry else None
-    if hit is not None and "*" not in hit[1].split(":", 1)[1]:
-        return []
+    named = [p for p in entry.allow if "*" not in p.split(":", 1)[1]] if entry else []
+    if any(pattern_matches(p, op.service or "", op.name or "") for p in named):
+        return []  # some allow pattern names the operation itself, wherever it stands in the list
     return deny(f"`{op.label}` would print credentials or secrets into the agent's context "
                 f"({op.secret}); allow it explicitly with `{op.service}:{op.name}` under profile {info.profile}'s "
                 "allow list if it is really needed")

@@ -36,3 +36,18 @@ def test_an_identity_error_carries_the_command_that_fixes_it() -> None:
 def test_an_identity_error_without_a_fix_has_an_empty_one() -> None:
     error = IdentityError("STS did not answer")
     assert error.fix == "" and str(error) == "STS did not answer"
+
+
+@pytest.mark.parametrize("arn, role", [
+    ("arn:aws:sts::222222222222:assumed-role/RoleReadOnly/aws-guard-1", "RoleReadOnly"),
+    ("arn:aws:sts::222222222222:assumed-role/RoleAdmin/RoleReadOnly", "RoleAdmin"),  # the session name never counts
+    ("arn:aws:iam::222222222222:role/RoleReadOnly", "RoleReadOnly"),
+    ("arn:aws:iam::222222222222:role/team/ops/RoleReadOnly", "RoleReadOnly"),
+    ("arn:aws-us-gov:sts::222222222222:assumed-role/R/s", "R"),
+    ("arn:aws:iam::222222222222:user/RoleReadOnly", None),
+    ("arn:aws:sts::222222222222:federated-user/RoleReadOnly", None),
+    ("arn:aws:iam::222222222222:root", None),
+    ("not an arn", None),
+])
+def test_the_role_is_read_from_the_arn_sts_returns(arn: str, role: str | None) -> None:
+    assert Identity("p", "222222222222", arn, "test", None).role == role

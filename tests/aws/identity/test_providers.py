@@ -263,3 +263,20 @@ def test_sts_is_reached_where_the_given_environment_says(online: AwsConfig, home
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # a closed port: the wrong choice fails fast
     creds = resolve(online, home, "RoleB")
     assert caller(creds, home)["Account"] == "222222222222"
+
+
+def test_a_role_that_is_its_own_source_profile_is_assumed_with_its_own_keys(home: Home, sts: MotoServer) -> None:
+    """botocore allows `source_profile` to name the profile itself when it holds keys: one AssumeRole on them."""
+    own = ("[profile self]\nrole_arn = arn:aws:iam::222222222222:role/RoleReadOnly\nsource_profile = self\n"
+           "aws_access_key_id = AKIAOWNKEY0000000001\naws_secret_access_key = own-secret\n")
+    stage: list[str] = []
+    creds = resolve(write_setup(home, own), home, "self", stage)
+    assert stage == ["AssumeRole arn:aws:iam::222222222222:role/RoleReadOnly"]
+    assert creds.source == "AssumeRole from profile self"
+    assert ":assumed-role/RoleReadOnly/" in caller(creds, home)["Arn"]
+
+
+def test_a_role_that_is_its_own_source_without_keys_is_refused(offline: AwsConfig, home: Home) -> None:
+    own = "[profile bare]\nrole_arn = arn:aws:iam::222222222222:role/R\nsource_profile = bare\n"
+    with pytest.raises(IdentityError, match="profile bare is its own source_profile but holds no keys"):
+        resolve(write_setup(home, own), home, "bare")

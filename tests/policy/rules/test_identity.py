@@ -138,6 +138,9 @@ def test_live_credentials_in_another_account_than_declared(ctx: Context) -> None
     "arn:aws:sts::222222222222:assumed-role/RoleReadOnlyPlus/aws-guard-1",
     "arn:aws:iam::222222222222:role/RoleReadOnly-old",
     "arn:aws:iam::222222222222:user/RoleReadOnly-user",
+    "arn:aws:sts::222222222222:assumed-role/RoleAdmin/RoleReadOnly",  # the session name is the caller's choice
+    "arn:aws:iam::222222222222:user/RoleReadOnly",
+    "arn:aws:sts::222222222222:federated-user/RoleReadOnly",
 ])
 def test_live_credentials_of_another_role_than_declared(ctx: Context, arn: str) -> None:
     info = described("aws s3 ls --profile CustomerA", ctx)

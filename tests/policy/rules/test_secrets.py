@@ -22,6 +22,10 @@ profiles:
     account: "111111111111"
     access: read-write
     allow: ["secretsmanager:get-secret-value", "ssm:get-*", "kms:*", "ecr:get-login-*"]
+  default:
+    account: "111111111111"
+    access: read-only
+    allow: ["ssm:get-*", "ssm:get-parameter"]
   CustomerA:
     account: "222222222222"
     access: read-only
@@ -115,3 +119,9 @@ def test_debug_is_denied_wherever_and_however_it_is_written(run: Decide, command
 def test_debug_after_the_end_of_options_is_not_a_flag(run: Decide) -> None:
     decision = run("aws s3 ls s3://b/ --profile Writer -- --debug")
     assert decision.verdict == PASS, decision.reason
+
+
+def test_an_exact_allow_pattern_counts_wherever_it_stands_in_the_list(run: Decide) -> None:
+    """default allows `ssm:get-*` first and `ssm:get-parameter` later: the exact one lets the secret through."""
+    assert run("aws ssm get-parameter --name p --with-decryption --profile default").verdict == PASS
+    assert run("aws ssm get-parameters --names p --with-decryption --profile default").verdict == DENY
