@@ -59,6 +59,8 @@ def _loads(raw: str) -> Any:
         return json.loads(raw)
     except ValueError as error:
         raise HookInputError(f"stdin is not JSON ({error})") from None
+    except RecursionError:
+        raise HookInputError("stdin is JSON nested too deeply to read") from None
 
 
 class _ScannerSettings:

@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 # Claude Code lets a command run when a hook times out, so the hook's own limit must exceed the guard's STS deadline.
 HOOK_TIMEOUT = int(MAX_VERIFY_TIMEOUT) + 30
 SESSION_TIMEOUT = 15
-_OURS = re.compile(r"""(^|[/\\\s"'])guard['"]?\s+(hook|session-start)\b|aws-guard-pretooluse|-m guard (hook|session-start)\b""")
+# The guard's verbs end where the word ends: `guard hook-thing` or `guard hook.sh` is somebody else's.
+_VERB = r"""(hook|session-start)(?=$|[\s'"])"""
+_OURS = re.compile(rf"""(^|[/\\\s"'])guard['"]?\s+{_VERB}|aws-guard-pretooluse|-m guard {_VERB}""")
 
 
 class SettingsError(GuardError):

@@ -26,6 +26,9 @@ def run(config: str | None, stdin: IO[str] = sys.stdin, stdout: IO[str] = sys.st
         event = protocol.read_event(stdin.read())
     except HookInputError as error:
         return protocol.emit(stdout, "deny", f"cannot read the hook input, so the command is blocked: {error}")
+    except Exception as error:  # a crash here would let the command run (Claude Code treats exit 1 as non-blocking)
+        return protocol.emit(stdout, "deny", f"cannot read the hook input, so the command is blocked: "
+                             f"{type(error).__name__}: {error}")
     command = protocol.command_of(event)
     if command is None:
         return _file_tool(event, stdout, env)

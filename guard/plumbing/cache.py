@@ -41,13 +41,21 @@ class Cache:
 
     def put(self, bucket: str, material: str, value: Any) -> None:
         path = self._path(bucket, material)
+        tmp = f"{path}.tmp-{os.getpid()}"
         try:
+            text = json.dumps({"key": material, "value": value})  # before any file exists: a bad value leaves none
             os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-            tmp = f"{path}.tmp-{os.getpid()}"
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"key": material, "value": value}, handle)
+                handle.write(text)
             os.replace(tmp, path)
         except (OSError, TypeError, ValueError):
+            self._discard(tmp)
+
+    @staticmethod
+    def _discard(tmp: str) -> None:
+        try:
+            os.unlink(tmp)
+        except OSError:
             return
 

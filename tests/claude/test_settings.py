@@ -154,6 +154,10 @@ def test_is_ours_recognises_this_repositorys_own_hook() -> None:
     {"type": "command", "command": "guard hooks"},
     {"type": "command", "command": "guard test 'aws s3 ls'"},
     {"type": "command", "command": "python -m guardian hook"},
+    {"type": "command", "command": "guard hook-thing"},
+    {"type": "command", "command": "/opt/tools/guard hook.sh"},
+    {"type": "command", "command": "guard session-start-notify"},
+    {"type": "command", "command": "python3 -m guard hooked"},
     {"type": "command", "command": 42},
     {"type": "command"},
     "guard hook",  # not a handler object

@@ -69,8 +69,11 @@ def test_ask_becomes_deny_in_non_interactive_sessions(home: Home, rules_policy: 
     assert _decision(result.stdout)["permissionDecision"] == "deny"
 
 
+DEEP = '{"tool_input": {"command": "aws s3 rm s3://b --recursive"}, "a": ' + "[" * 100000 + "]" * 100000 + "}"
+
+
 @pytest.mark.parametrize("stdin", ["", "not json", "[1, 2]", '{"tool_input": "aws s3 ls"}',
-                                   '{"tool_input": {"command": ["aws"]}}'])
+                                   '{"tool_input": {"command": ["aws"]}}', DEEP], ids=lambda s: s[:40])
 def test_malformed_input_is_a_clear_deny_not_a_traceback(home: Home, stdin: str) -> None:
     out = _decision(run_hook(home, stdin).stdout)
     assert out["permissionDecision"] == "deny"

@@ -119,3 +119,10 @@ def test_buckets_are_separate(tmp_path: Path) -> None:
     assert cache.get("identity", IDENTITY) == "an identity"
     assert cache.get("policies", IDENTITY) == "a policy"
     assert sorted(os.listdir(tmp_path)) == ["identity", "policies"]
+
+
+def test_a_value_that_cannot_be_stored_leaves_no_file_behind(tmp_path: Path) -> None:
+    cache = Cache(str(tmp_path / "cache"))
+    cache.put("b", "key", {"a": {1, 2}})  # a set is not JSON
+    assert cache.get("b", "key") is None
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").rglob("*"))
