@@ -25,6 +25,14 @@ def rules_policy(home: Home) -> Path:
     return home.write_policy(RULES_POLICY, str(home.path / "rules-policy.yaml"))
 
 
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A git project (with a subdirectory) to install the guard into."""
+    from tests.testing import git_project
+
+    return git_project(tmp_path / "project")
+
+
 @pytest.fixture(scope="session")
 def moto_server():
     from tests.testing import MotoServer

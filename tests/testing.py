@@ -8,7 +8,11 @@ import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
+
+from guard import wiring
+from guard.policy.decision import decide
+from guard.policy.model import Decision
 
 REPO = Path(__file__).resolve().parent.parent
 CORPORA = Path(os.environ.get("AWS_GUARD_CORPORA", REPO.parent / "shared" / "corpora"))
@@ -139,6 +143,42 @@ shell-alias = !f() { aws s3 ls; }; f
 loop-a = loop-b
 loop-b = loop-a
 """
+
+
+Decide = Callable[..., Decision]
+
+
+def decider(home: Home, policy: Path) -> Decide:
+    """decide(command) as the hook would, in `home` under `policy`.
+
+    Keywords are extra environment variables, except `permission_mode` and
+    `interactive`, which go to the context as the hook's event would give them.
+    """
+    def run(command: str, permission_mode: str = "default", interactive: bool | None = True,
+            **env: str) -> Decision:
+        ctx = wiring.context(str(policy), dict(home.env, **env), str(home.path), permission_mode=permission_mode,
+                             interactive=interactive)
+        return decide(command, ctx)
+
+    return run
+
+
+# Settings a user already has: the guard must merge with them and keep every one.
+USER_SETTINGS = {
+    "permissions": {"allow": ["Bash(npm test)"]},
+    "env": {"FOO": "bar"},
+    "hooks": {
+        "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "/usr/local/bin/lint-hook"}]}],
+        "PostToolUse": [{"matcher": "Edit", "hooks": [{"type": "command", "command": "prettier --write"}]}],
+    },
+}
+
+
+def git_project(root: Path) -> Path:
+    """A git repository with a subdirectory, as a project Claude Code is started in."""
+    (root / "sub").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
 
 
 def make_home(root: Path, config: str = SEED_CONFIG, credentials: str = SEED_CREDENTIALS) -> Home:

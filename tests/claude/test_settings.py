@@ -16,25 +16,10 @@ import pytest
 from guard.claude import settings
 from guard.claude.tools import MATCHER
 from guard.policy.schema import MAX_VERIFY_TIMEOUT
-from tests.testing import REPO, Home, hook_event
+from tests.testing import REPO, USER_SETTINGS, Home, hook_event
 
 LINT = {"type": "command", "command": "/usr/local/bin/lint-hook"}
-OTHER: dict[str, Any] = {
-    "permissions": {"allow": ["Bash(npm test)"]},
-    "env": {"FOO": "bar"},
-    "hooks": {
-        "PreToolUse": [{"matcher": "Bash", "hooks": [LINT]}],
-        "PostToolUse": [{"matcher": "Edit", "hooks": [{"type": "command", "command": "prettier --write"}]}],
-    },
-}
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    (root / "sub").mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    return root
+OTHER: dict[str, Any] = USER_SETTINGS
 
 
 def _write_json(path: Path, data: Any) -> None:

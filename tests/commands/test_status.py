@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,14 +9,6 @@ import pytest
 from tests.testing import Home, guard
 
 HINT = "The PreToolUse hook is not installed: run `guard install`."
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    (root / "sub").mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    return root
 
 
 def _lines(home: Home, project: Path) -> dict[str, str]:

@@ -2,29 +2,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.testing import Home, guard
+from tests.testing import USER_SETTINGS, Home, guard
 
-OTHER = {
-    "permissions": {"allow": ["Bash(npm test)"]},
-    "env": {"FOO": "bar"},
-    "hooks": {
-        "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "/usr/local/bin/lint-hook"}]}],
-        "PostToolUse": [{"matcher": "Edit", "hooks": [{"type": "command", "command": "prettier --write"}]}],
-    },
-}
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    (root / "sub").mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    return root
+OTHER = USER_SETTINGS
 
 
 def _settings(path: Path) -> dict:

@@ -7,27 +7,18 @@ Drifted's config points at another account than the policy declares.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from guard import wiring
-from guard.policy.decision import decide as decide_command
 from guard.policy.model import ASK, DENY, PASS, Decision
-from tests.testing import Home
+from tests.testing import Decide, Home, decider
 
-Decide = Callable[..., Decision]
 KEY = "AKIAIOSFODNN7EXAMPLE"
 
 
 @pytest.fixture
 def decide(home: Home, rules_policy: Path) -> Decide:
-    def run(command: str, permission_mode: str = "default", interactive: bool | None = True, **env: str) -> Decision:
-        ctx = wiring.context(str(rules_policy), dict(home.env, **env), str(home.path),
-                             permission_mode=permission_mode, interactive=interactive)
-        return decide_command(command, ctx)
-
-    return run
+    return decider(home, rules_policy)
 
 
 def rules_hit(decision: Decision) -> set[str]:

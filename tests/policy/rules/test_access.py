@@ -7,16 +7,12 @@ config) may only reach eu-west-1; Writer has no region in the config.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from guard import wiring
-from guard.policy.decision import decide
 from guard.policy.model import ASK, DENY, PASS, Decision
-from tests.testing import Home
+from tests.testing import Decide, Home, decider
 
-Decide = Callable[..., Decision]
 POLICY = """\
 version: 1
 profiles:
@@ -40,10 +36,7 @@ def policy(home: Home) -> Path:
 
 @pytest.fixture
 def run(home: Home, policy: Path) -> Decide:
-    def go(command: str, **env: str) -> Decision:
-        return decide(command, wiring.context(str(policy), dict(home.env, **env), str(home.path)))
-
-    return go
+    return decider(home, policy)
 
 
 def messages(decision: Decision, rule_id: str) -> list[str]:

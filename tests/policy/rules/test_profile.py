@@ -5,26 +5,19 @@ Against the seed ~/.aws and the rules policy (tests/testing.py): CustomerA is re
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from guard import wiring
-from guard.policy.decision import decide
 from guard.policy.model import DENY, PASS, Decision
-from tests.testing import Home
+from tests.testing import Decide, Home, decider
 
-Decide = Callable[..., Decision]
 ALLOWED = "Asker, CustomerA, Drifted, Ghost, Loop, Patterned, Prod, Writer, default"
 INJECTED = " --profile Prod"  # a value that word splitting would turn into `--profile Prod`
 
 
 @pytest.fixture
 def run(home: Home, rules_policy: Path) -> Decide:
-    def go(command: str, **env: str) -> Decision:
-        return decide(command, wiring.context(str(rules_policy), dict(home.env, **env), str(home.path)))
-
-    return go
+    return decider(home, rules_policy)
 
 
 def hits(decision: Decision) -> set[str]:

@@ -5,16 +5,12 @@ A policy of the test's own over the seed ~/.aws (tests/testing.py SEED_CONFIG).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from guard import wiring
-from guard.policy.decision import decide
 from guard.policy.model import DENY, PASS, Decision
-from tests.testing import Home
+from tests.testing import Decide, Home, decider
 
-Decide = Callable[..., Decision]
 POLICY = """\
 version: 1
 profiles:
@@ -46,10 +42,7 @@ def policy(home: Home) -> Path:
 
 @pytest.fixture
 def run(home: Home, policy: Path) -> Decide:
-    def go(command: str, **env: str) -> Decision:
-        return decide(command, wiring.context(str(policy), dict(home.env, **env), str(home.path)))
-
-    return go
+    return decider(home, policy)
 
 
 def messages(decision: Decision, rule_id: str) -> list[str]:

@@ -5,27 +5,20 @@ Against the seed ~/.aws and the rules policy (tests/testing.py); HOME is the tem
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from guard import wiring
 from guard.aws import protected_files
-from guard.policy.decision import decide
 from guard.policy.model import DENY, PASS, Decision
 from guard.policy.rules import shell
 from guard.shell.scan import scan
-from tests.testing import Home
-
-Decide = Callable[..., Decision]
+from tests.testing import Decide, Home, decider
 
 
 @pytest.fixture
 def run(home: Home, rules_policy: Path) -> Decide:
-    def go(command: str, **env: str) -> Decision:
-        return decide(command, wiring.context(str(rules_policy), dict(home.env, **env), str(home.path)))
-
-    return go
+    return decider(home, rules_policy)
 
 
 def problems(decision: Decision) -> list[tuple[str, str]]:
