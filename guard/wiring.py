@@ -47,3 +47,8 @@ def context(config: str | None, env: Mapping[str, str], cwd: str, permission_mod
 def cwd_or(path: str | None) -> str:
     """The hook's `cwd` when it is a directory here, else this process's."""
     return path if path and os.path.isdir(path) else os.getcwd()
+
+
+def policy_location(env: Mapping[str, str], cwd: str) -> sources.Location:
+    """Which policy files apply in `cwd` with `env`, without an explicit --config."""
+    return sources.locate(None, env, cwd)

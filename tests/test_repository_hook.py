@@ -29,10 +29,29 @@ def test_the_hook_script_denies_an_aws_call_without_profile(home: Home) -> None:
     assert result.returncode == 0 and out["permissionDecision"] == "deny" and "--profile" in out["permissionDecisionReason"]
 
 
-def test_the_hook_script_fails_closed_without_an_installed_guard(home: Home, tmp_path: Path) -> None:
+def _checkout_without_venv(tmp_path: Path) -> Path:
+    """The hook script in a checkout whose .venv does not exist yet (a fresh clone)."""
     (tmp_path / "hooks").mkdir()
     script = tmp_path / "hooks" / "aws-guard-pretooluse"
     shutil.copy2(REPO / "hooks" / "aws-guard-pretooluse", script)
-    result = _run(script, hook_event("git status"), home.env)
-    out = json.loads(result.stdout)["hookSpecificOutput"]
-    assert out["permissionDecision"] == "deny" and "not installed" in out["permissionDecisionReason"]
+    assert not (tmp_path / ".venv").exists()
+    return script
+
+
+def test_without_a_venv_the_hook_script_lets_ordinary_commands_run(home: Home, tmp_path: Path) -> None:
+    script = _checkout_without_venv(tmp_path)
+    for command in ("git status", "python -m venv .venv && bash .ci/run"):
+        result = _run(script, hook_event(command), home.env)
+        assert (result.returncode, result.stdout) == (0, ""), command
+
+
+def test_the_hook_script_fails_closed_without_an_installed_guard(home: Home, tmp_path: Path) -> None:
+    script = _checkout_without_venv(tmp_path)
+    read = json.dumps({"session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "Read",
+                       "tool_input": {"file_path": str(home.aws / "credentials")}})
+    for event in (hook_event("aws s3 ls"), hook_event("AWS s3 ls --profile CustomerA"), read):
+        result = _run(script, event, home.env)
+        assert result.returncode == 0, event
+        out = json.loads(result.stdout)["hookSpecificOutput"]
+        assert (out["hookEventName"], out["permissionDecision"]) == ("PreToolUse", "deny"), event
+        assert "cannot run" in out["permissionDecisionReason"] and "bash .ci/run" in out["permissionDecisionReason"]

@@ -1,26 +1,32 @@
 """Claude Code's settings files, and the guard's own entries in them.
 
-Claude Code reads hooks from `~/.claude/settings.json` (user),
-`.claude/settings.json` (project, shared) and `.claude/settings.local.json`
-(project, personal). Each event (`PreToolUse`, `SessionStart`) holds a list of
-matcher groups, each with a list of hook handlers. The guard adds one group
-per event and recognises its own handlers by their command, so installing
-merges into whatever is there, twice changes nothing, and uninstalling
-removes only what the guard added. A file that is not valid JSON is never
-touched; a file about to change is backed up first.
+Claude Code reads hooks from `~/.claude/settings.json` (user: every session,
+started in any directory), `<cwd>/.claude/settings.json` (project, shared) and
+`.claude/settings.local.json` (project, personal), and from managed settings
+(`/etc/claude-code/managed-settings.json` and `managed-settings.d/*.json`).
+A session started in a subdirectory does not read the project's files, which
+is why the user's file is the default. Each event (`PreToolUse`,
+`SessionStart`) holds a list of matcher groups, each with a list of hook
+handlers. The guard adds one group per event and recognises its own handlers
+by their command (guard.claude.hook_command), so installing merges into
+whatever is there, twice changes nothing, a re-install keeps the arguments
+the entry had and leaves a command the user wrote around the guard alone, and
+uninstalling removes only what the guard added. A file that is not valid JSON
+or not writable is never touched; a file about to change is backed up first,
+and a symlinked one is written through to its target.
 """
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import sys
-import time
 
+from guard.claude import hook_command
 from guard.claude.tools import MATCHER
 from guard.errors import GuardError
 from guard.plumbing import paths
+from guard.plumbing.backup import backup as copy_of
 from guard.policy.schema import MAX_VERIFY_TIMEOUT
 from guard.policy.sources import project_root
 
@@ -31,9 +37,7 @@ if TYPE_CHECKING:
 # Claude Code lets a command run when a hook times out, so the hook's own limit must exceed the guard's STS deadline.
 HOOK_TIMEOUT = int(MAX_VERIFY_TIMEOUT) + 30
 SESSION_TIMEOUT = 15
-# The guard's verbs end where the word ends: `guard hook-thing` or `guard hook.sh` is somebody else's.
-_VERB = r"""(hook|session-start)(?=$|[\s'"])"""
-_OURS = re.compile(rf"""(^|[/\\\s"'])guard['"]?\s+{_VERB}|aws-guard-pretooluse|-m guard {_VERB}""")
+MANAGED_FILE = os.path.join("managed-settings.d", "aws-guard.json")
 
 
 class SettingsError(GuardError):
@@ -51,7 +55,11 @@ def locations(root: str, home: str) -> dict[str, str]:
 def installed(env: Mapping[str, str], cwd: str) -> list[tuple[str, str, list[tuple[str, dict[str, Any]]]]]:
     """(scope, path, the guard's handlers there) for the user, project and local settings files."""
     found = []
+    seen: set[str] = set()
     for scope, path in locations(project_root(env, cwd), paths.home(env)).items():
+        if path in seen:
+            continue  # run from HOME outside a project: the project's file is the user's
+        seen.add(path)
         try:
             handlers = our_handlers(read(path))
         except GuardError as error:
@@ -60,33 +68,30 @@ def installed(env: Mapping[str, str], cwd: str) -> list[tuple[str, str, list[tup
     return found
 
 
-def guard_command(verb: str) -> str:
-    """A command that works from any working directory and costs no shim.
+def this_program() -> list[str]:
+    """This install of the guard, by absolute path, as a command that works from any directory.
 
-    The running `guard` script itself when there is one (its shebang names the
-    real interpreter), else this interpreter with `-m guard`. A pyenv shim on
-    PATH costs ~100 ms per call, so PATH is never searched.
+    This interpreter with `-m guard`: it names a real interpreter (never a pyenv
+    shim, ~100 ms per call) and, unlike the console script pip writes (which
+    imports `re`), it keeps the hook's fast path free of `re`.
     """
-    script = os.path.abspath(sys.argv[0]) if sys.argv and sys.argv[0] else ""
-    if os.path.basename(script) == "guard" and os.path.isfile(script) and os.access(script, os.X_OK):
-        return f"{_quote(script)} {verb}"
-    return f"{_quote(sys.executable)} -m guard {verb}"
-
-
-def _quote(path: str) -> str:
-    return path if re.fullmatch(r"[\w./+-]+", path) else "'" + path.replace("'", "'\"'\"'") + "'"
+    return [os.path.abspath(sys.executable), "-m", "guard"]
 
 
 def is_ours(handler: Any) -> bool:
-    return isinstance(handler, dict) and isinstance(handler.get("command"), str) and bool(_OURS.search(handler["command"]))
+    return isinstance(handler, dict) and isinstance(handler.get("command"), str) and \
+        hook_command.is_ours(handler["command"])
 
 
-def wanted_groups() -> dict[str, dict[str, Any]]:
+def wanted_groups(program: list[str] | None, args: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """The guard's groups: `program` by absolute path, or None for the run-time lookup of committed settings."""
+    extra = args or []
     return {
         "PreToolUse": {"matcher": MATCHER, "hooks": [
-            {"type": "command", "command": guard_command("hook"), "timeout": HOOK_TIMEOUT}]},
+            {"type": "command", "command": hook_command.pretooluse(program, extra), "timeout": HOOK_TIMEOUT,
+             "onFailure": "block"}]},  # Claude Code 2.1.332: a crash or timeout blocks; older ones ignore it
         "SessionStart": {"hooks": [
-            {"type": "command", "command": guard_command("session-start"), "timeout": SESSION_TIMEOUT}]},
+            {"type": "command", "command": hook_command.session_start(program, extra), "timeout": SESSION_TIMEOUT}]},
     }
 
 
@@ -133,11 +138,11 @@ def our_handlers(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def without_ours(data: dict[str, Any], path: str) -> dict[str, Any]:
-    """A copy of the settings with the guard's handlers (and groups left empty by that) removed."""
+def without_ours(data: dict[str, Any], path: str, keep: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A copy of the settings with the guard's handlers (and groups left empty by that) removed, but in `keep`."""
     result = json.loads(json.dumps(data))
     hooks = _event_lists(result, path)
-    for event in list(hooks):
+    for event in [e for e in hooks if e not in keep]:
         kept = []
         for group in hooks[event]:
             if isinstance(group, dict) and isinstance(group.get("hooks"), list):
@@ -155,30 +160,64 @@ def without_ours(data: dict[str, Any], path: str) -> dict[str, Any]:
     return result
 
 
-def with_ours(data: dict[str, Any], path: str) -> dict[str, Any]:
-    """The settings with exactly the guard's wanted groups; unchanged when they are already there."""
-    wanted = wanted_groups()
-    hooks = _event_lists(data, path)
-    present = our_handlers(data)
-    if len(present) == len(wanted) and all(group in hooks.get(event, []) for event, group in wanted.items()):
-        return data
-    result = without_ours(data, path)
+def user_commands(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """(event, command) of the guard's handlers that the user wrote around it (a wrapper): left as they are."""
+    return [(event, h["command"]) for event, h in our_handlers(data) if not _replaceable(h["command"])]
+
+
+def installed_arguments(data: dict[str, Any]) -> list[str]:
+    """The arguments (`--config FILE`) the guard's PreToolUse entry gives the hook now, to keep on a re-install."""
+    for event, handler in our_handlers(data):
+        if event == "PreToolUse" and _replaceable(handler["command"]):
+            return hook_command.arguments(handler["command"])
+    return []
+
+
+def _replaceable(command: str) -> bool:
+    """Written by `guard install`, now or by an earlier version (`PROGRAM hook ARGS`)."""
+    return hook_command.generated(command) or hook_command.program_of(command) is not None
+
+
+def with_ours(data: dict[str, Any], path: str, program: list[str] | None,
+              args: list[str] | None = None) -> dict[str, Any]:
+    """The settings with the guard's groups; unchanged when they are already there.
+
+    `args` None keeps the arguments the installed entry has. An event where the
+    user wrapped the guard in a command of their own keeps that command.
+    """
+    _event_lists(data, path)
+    wanted = wanted_groups(program, installed_arguments(data) if args is None else args)
+    wrapped = {event for event, _ in user_commands(data)}
+    result = without_ours(data, path, keep=wrapped)
     target = result.setdefault("hooks", {})
     for event, group in wanted.items():
-        target.setdefault(event, []).append(group)
-    return result
+        if event not in wrapped:
+            target.setdefault(event, []).append(group)
+    return data if _same(result, data) else result
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def writable(path: str) -> str:
+    """The file to write for `path` (a symlink's target); SettingsError when it or its folder is read-only."""
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target)
+    while not os.path.isdir(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)  # the nearest folder that exists: the rest is created
+    if os.path.exists(target) and not os.access(target, os.W_OK):
+        raise SettingsError(f"{path}: the file is read-only; the guard will not change it (make it writable, "
+                            "or install elsewhere: --user, --project, --local)")
+    if not os.access(folder, os.W_OK):
+        raise SettingsError(f"{path}: the folder {folder} is read-only; the guard will not write there")
+    return target
 
 
 def write(path: str, data: dict[str, Any]) -> str | None:
-    """Write atomically; back up the existing file first. Returns the backup's path."""
-    backup = None
-    if os.path.exists(path):
-        backup = f"{path}.bak-{time.strftime('%Y%m%d-%H%M%S')}"
-        n = 1
-        while os.path.exists(backup):
-            backup = f"{path}.bak-{time.strftime('%Y%m%d-%H%M%S')}-{n}"
-            n += 1
-        shutil.copy2(path, backup)
+    """Write atomically through a symlink to its target; back up the existing file first. Returns the backup."""
+    path = writable(path)
+    backup = copy_of(path) if os.path.exists(path) else None
     os.makedirs(os.path.dirname(path), exist_ok=True)
     tmp = f"{path}.tmp-{os.getpid()}"
     with open(tmp, "w", encoding="utf-8") as handle:
@@ -191,5 +230,10 @@ def write(path: str, data: dict[str, Any]) -> str | None:
 
 
 def target(scope: str, env: Mapping[str, str], cwd: str) -> str:
-    """The settings file for `--user`, `--local` or the project (the default)."""
+    """The settings file for `--user` (the default), `--project` or `--local`."""
     return locations(project_root(env, cwd), paths.home(env))[scope]
+
+
+def program_for(scope: str) -> list[str] | None:
+    """Committed project settings find the guard when the hook runs; the others name this install."""
+    return None if scope == "project" else this_program()

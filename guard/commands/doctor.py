@@ -45,7 +45,7 @@ def check_policy(ctx: Context) -> Iterator[Finding]:
                       "set up the AWS CLI's profiles first (aws configure --profile NAME)")
     if not policy.profiles:
         yield Finding(WARN, "policy", f"{policy.describe()}: no profile is allowed, so every aws call is denied",
-                      "write ~/.claude/aws-guard.yaml (see 'The policy' in the README, or config/policy.example.yaml)")
+                      "write one from your AWS config with `guard init` (or see `guard init --example`)")
         return
     yield Finding(OK, "policy", f"{policy.describe()}: {len(policy.profiles)} profile(s): {policy.allowed()}")
     for note in policy.notes:
@@ -133,35 +133,33 @@ def check_environment(ctx: Context) -> Iterator[Finding]:
 
 
 def check_installed(ctx: Context) -> Iterator[Finding]:
-    """The PreToolUse hook in Claude Code's settings, pointing at a program that exists."""
+    """The PreToolUse hook in Claude Code's settings, run as Claude Code runs it on an aws call: it must deny."""
     from guard.claude import settings
 
     hooks = [(scope, path, h) for scope, path, handlers in settings.installed(ctx.env, os.getcwd())
              for event, h in handlers if event == "PreToolUse"]
     if not hooks:
         yield Finding(WARN, "claude-code", "the PreToolUse hook is in none of the user, project or local settings",
-                      "run `guard install` (or `guard install --user` for every project)")
+                      "run `guard install`")
     for scope, path, handler in hooks:
-        program = _program(str(handler.get("command", "")), ctx)
-        if program and os.path.isabs(program) and not os.access(program, os.X_OK):
-            yield Finding(ERROR, "claude-code", f"{path}: the hook runs {program}, which is not an executable file",
-                          "run `guard install` again from the environment where guard is installed")
-        else:
-            yield Finding(OK, "claude-code", f"{scope} settings {path}: {handler.get('command')}")
+        yield _trial(scope, path, str(handler.get("command", "")), ctx)
 
 
-def _program(command: str, ctx: Context) -> str:
-    """The program a hook command runs, with Claude Code's $CLAUDE_PROJECT_DIR filled in."""
-    import shlex
-
+def _trial(scope: str, path: str, command: str, ctx: Context) -> Finding:
+    from guard.claude import hook_command
     from guard.policy.sources import project_root
 
-    try:
-        words = shlex.split(command)
-    except ValueError:
-        return ""
-    root = project_root(ctx.env, os.getcwd())
-    return words[0].replace("${CLAUDE_PROJECT_DIR}", root).replace("$CLAUDE_PROJECT_DIR", root) if words else ""
+    problem = hook_command.program_problem(command, ctx.env)
+    if problem is not None:
+        return Finding(ERROR, "claude-code", f"{path}: {problem}", "run `guard install` again from the "
+                       "environment where guard is installed")
+    answer = hook_command.dry_run(command, ctx.env, project_root(ctx.env, os.getcwd()))
+    if answer.get("permissionDecision") != "deny":
+        got = answer.get("error") or f"it answered {answer or 'nothing'}"
+        return Finding(ERROR, "claude-code", f"{path}: the installed hook did not deny `aws s3 ls` ({got})",
+                       "run `guard install` again, or run its command by hand to see why")
+    return Finding(OK, "claude-code", f"{scope} settings {path}: {hook_command.describe(command)}; denies "
+                   "`aws s3 ls` as it should")
 
 
 CHECKS: tuple[Check, ...] = (check_policy, check_profiles, check_default_keys, check_environment, check_installed)

@@ -8,26 +8,62 @@ from guard.claude import settings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import IO
+    from typing import IO, Any
 
 
-def run(scope: str, out: IO[str] = sys.stdout) -> int:
-    path = settings.target(scope, os.environ, os.getcwd())
+def run(scope: str, managed: str | None, config: str | None, out: IO[str] = sys.stdout) -> int:
+    path = managed_path(managed) if managed else settings.target(scope, os.environ, os.getcwd())
+    program = settings.this_program() if managed else settings.program_for(scope)
+    args = ["--config", os.path.abspath(config)] if config else None
     before = settings.read(path)
-    after = settings.with_ours(before, path)
-    if after == before and os.path.exists(path):
+    after = settings.with_ours(before, path, program, args)
+    if after is before and os.path.exists(path):
         out.write(f"{path}: the guard is already installed; nothing changed\n")
-        return 0
-    backup = settings.write(path, after)
+    else:
+        backup = settings.write(path, after)
+        _report(out, path, before, after, backup, program)
+    if scope == "user" and not managed and "--config" not in settings.installed_arguments(after):
+        _first_policy(out)  # a hook given --config reads that file: a second policy would be read by nothing
+    out.write("Check a command with: guard test \"aws s3 ls\"   (and the whole setup with: guard doctor)\n")
+    return 0
+
+
+def managed_path(folder: str) -> str:
+    """The managed-settings fragment: Claude Code reads every `managed-settings.d/*.json` beside the main file."""
+    return os.path.join(os.path.abspath(folder), settings.MANAGED_FILE)
+
+
+def _report(out: IO[str], path: str, before: dict[str, Any], after: dict[str, Any], backup: str | None,
+            program: list[str] | None) -> None:
     out.write(f"{path}: {'updated' if backup else 'created'}\n")
-    for event, group in settings.wanted_groups().items():
-        handler = group["hooks"][0]
-        matcher = f" (matcher {group['matcher']})" if "matcher" in group else ""
-        out.write(f"  {event}{matcher}: {handler['command']}  [timeout {handler['timeout']} s]\n")
-    kept = sum(len(g) for g in after.get("hooks", {}).values()) - len(settings.wanted_groups())
-    if kept:
+    args = settings.installed_arguments(after)
+    runs = " ".join(program) if program else "guard, found on PATH when the hook runs (or $AWS_GUARD_BIN)"
+    out.write(f"  runs: {runs}{' hook ' + ' '.join(args) if args else ''}\n")
+    out.write(f"  PreToolUse (matcher {settings.MATCHER}), SessionStart; a command that mentions aws is blocked "
+              "if the guard cannot start\n")
+    for event, command in settings.user_commands(after):
+        out.write(f"  kept your own {event} command: {command}\n")
+    groups = [g for gs in after.get("hooks", {}).values() for g in gs]
+    kept = sum(1 for g in groups if not (isinstance(g, dict) and any(map(settings.is_ours, g.get("hooks") or []))))
+    if kept > 0:
         out.write(f"  kept {kept} other hook group(s) and every other setting\n")
     if backup:
         out.write(f"  backup of the previous file: {backup}\n")
-    out.write("Check a command with: guard test \"aws s3 ls\"\n")
-    return 0
+
+
+def _first_policy(out: IO[str]) -> None:
+    """Without a policy the built-in default (ask-write) would apply without a word: write a read-only one."""
+    from guard import wiring
+    from guard.commands import init
+    from guard.errors import GuardError
+
+    location = wiring.policy_location(os.environ, os.getcwd())
+    if location.user or location.explicit:
+        return
+    try:
+        written = init.write_policy(os.environ, force=False)
+    except GuardError as error:
+        out.write(f"No policy yet, and none could be written ({error}); the built-in default applies: every "
+                  "profile of your AWS config, ask-write. Write one with: guard init\n")
+        return
+    out.write(f"{written}: written from your AWS config: every role profile read-only. Edit it to allow more.\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sys
 
-from guard.claude import settings
+from guard.claude import hook_command, settings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ def run(scope: str, out: IO[str] = sys.stdout) -> int:
         return 0
     backup = settings.write(path, settings.without_ours(before, path))
     for event, handler in removed:
-        out.write(f"{path}: removed {event} hook: {handler.get('command')}\n")
+        out.write(f"{path}: removed {event} hook ({hook_command.describe(str(handler.get('command')))})\n")
     if backup:
         out.write(f"  backup of the previous file: {backup}\n")
     return 0

@@ -40,11 +40,20 @@ def locate(explicit: str | None, env: Mapping[str, str], cwd: str) -> Location:
         return Location(explicit=explicit)
     if env.get("AWS_GUARD_CONFIG"):
         return Location(explicit=env["AWS_GUARD_CONFIG"])
-    home = paths.home(env)
-    user = os.path.join(home, ".claude", "aws-guard.yaml")
+    user = user_file(env)
     project = os.path.join(project_root(env, cwd), PROJECT_FILE)
     return Location(user=user if os.path.isfile(user) else None,
                     project=project if os.path.isfile(project) and project != user else None)
+
+
+def user_file(env: Mapping[str, str]) -> str:
+    """The user's own policy, `~/.claude/aws-guard.yaml` (what `guard init` writes)."""
+    return os.path.join(paths.home(env), ".claude", "aws-guard.yaml")
+
+
+def example_file() -> str:
+    """The example policy shipped in the package (`guard init --example` prints it)."""
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "example.yaml")
 
 
 def project_root(env: Mapping[str, str], cwd: str) -> str:

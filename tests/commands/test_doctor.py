@@ -2,7 +2,13 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
+import pytest
+
+from guard.claude import hook_command
+from guard.claude.tools import MATCHER
 from tests.testing import Home, guard
 
 POLICY = """\
@@ -92,12 +98,25 @@ def test_doctor_on_a_machine_with_nothing_set_up(tmp_path) -> None:
     assert "no profile is allowed" in findings[("policy", "warn")]
 
 
-def test_doctor_fills_in_claude_project_dir(home: Home, tmp_path) -> None:
+def _claude_code(home: Home, cwd: Path) -> tuple[int, list[dict]]:
+    result = guard("doctor", "--json", env=home.env, cwd=cwd)
+    return result.returncode, [f for f in json.loads(result.stdout) if f["subject"] == "claude-code"]
+
+
+def _user_settings(home: Home, command: str) -> Path:
+    settings = home.path / ".claude" / "settings.json"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(json.dumps({"hooks": {"PreToolUse": [{"matcher": MATCHER, "hooks": [
+        {"type": "command", "command": command}]}]}}))
+    return settings
+
+
+def test_doctor_fills_in_claude_project_dir(home: Home, tmp_path: Path) -> None:
     project = tmp_path / "proj"
     (project / "hooks").mkdir(parents=True)
     (project / ".claude").mkdir()
     script = project / "hooks" / "aws-guard-pretooluse"
-    script.write_text("#!/bin/sh\n")
+    script.write_text(f"#!/bin/sh\nexec {sys.executable} -m guard hook\n")  # the real hook, as this repository's
     script.chmod(0o755)
     (project / ".claude" / "settings.json").write_text(json.dumps({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
         {"type": "command", "command": '"$CLAUDE_PROJECT_DIR"/hooks/aws-guard-pretooluse'}]}]}}))
@@ -105,3 +124,54 @@ def test_doctor_fills_in_claude_project_dir(home: Home, tmp_path) -> None:
     result = guard("doctor", "--json", env=dict(home.env, CLAUDE_PROJECT_DIR=str(project)), cwd=project)
     found = [f for f in json.loads(result.stdout) if f["subject"] == "claude-code"]
     assert [f["level"] for f in found] == ["ok"], found
+    assert "denies `aws s3 ls`" in found[0]["message"]
+    assert result.returncode == 0
+
+
+def test_doctor_runs_the_hook_guard_install_wrote_and_sees_it_deny(home: Home, tmp_path: Path) -> None:
+    home.write_policy("version: 1\nprofiles:\n  CustomerA: {account: '222222222222', access: read-only}\n")
+    assert guard("install", "--user", env=home.env, cwd=home.path).returncode == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code, found = _claude_code(home, elsewhere)
+    assert [f["level"] for f in found] == ["ok"], found
+    assert found[0]["message"] == (f"user settings {home.path / '.claude' / 'settings.json'}: runs "
+                                   f"{sys.executable} -m guard; denies `aws s3 ls` as it should")
+    assert code == 0
+
+
+def test_a_hook_whose_program_is_gone_is_an_error(home: Home, tmp_path: Path) -> None:
+    home.write_policy("version: 1\nprofiles: {}\n")
+    settings = _user_settings(home, hook_command.pretooluse(["/nonexistent/python", "-m", "guard"]))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code, found = _claude_code(home, elsewhere)
+    assert code == 2
+    assert [(f["level"], f["message"]) for f in found] == [
+        ("error", f"{settings}: /nonexistent/python is missing or not executable")]
+    assert "guard install" in found[0]["fix"]
+
+
+ALLOW = '{"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "allow"}}'
+
+
+@pytest.mark.parametrize("body, answered", [
+    ("cat >/dev/null", "it answered nothing"),
+    (f"cat >/dev/null; echo '{ALLOW}'", "it answered {'hookEventName': 'PreToolUse', 'permissionDecision': 'allow'}"),
+    ("cat >/dev/null; echo ok", "it printed 'ok'"),
+    ("cat >/dev/null; echo broken >&2; exit 1", "exit 1: broken"),
+], ids=["silent", "allow", "not json", "fails"])
+def test_a_users_own_hook_that_lets_aws_through_is_an_error(home: Home, tmp_path: Path, body: str,
+                                                             answered: str) -> None:
+    home.write_policy("version: 1\nprofiles: {}\n")
+    script = home.path / "bin" / "aws-guard-pretooluse"  # a hook script of the user's, named for the guard
+    script.parent.mkdir()
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o755)
+    settings = _user_settings(home, str(script))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code, found = _claude_code(home, elsewhere)
+    assert code == 2
+    assert [(f["level"], f["message"]) for f in found] == [
+        ("error", f"{settings}: the installed hook did not deny `aws s3 ls` ({answered})")]

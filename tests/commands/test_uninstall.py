@@ -1,53 +1,67 @@
-"""`guard uninstall`: removes only the guard's own hooks from real Claude Code settings files, with a backup."""
+"""`guard uninstall`: removes only the guard's own hooks from real Claude Code settings files, with a backup.
+
+Like `guard install`, it works on the user's ~/.claude/settings.json unless told --project or --local.
+"""
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
 
+from guard.claude import hook_command
 from tests.testing import USER_SETTINGS, Home, guard
 
 OTHER = USER_SETTINGS
+THIS = " ".join([os.path.abspath(sys.executable), "-m", "guard"])
 
 
 def _settings(path: Path) -> dict:
     return json.loads(path.read_text())
 
 
+def _user(home: Home) -> Path:
+    return home.path / ".claude" / "settings.json"
+
+
 def _scopes(home: Home, project: Path) -> dict[str, Path]:
-    return {"--user": home.path / ".claude" / "settings.json",
-            "": project / ".claude" / "settings.json",
+    return {"--user": _user(home),
+            "--project": project / ".claude" / "settings.json",
             "--local": project / ".claude" / "settings.local.json"}
 
 
 def _ours(data: dict) -> list[str]:
     """The commands of the guard's own handlers in parsed settings."""
     return [h["command"] for groups in data.get("hooks", {}).values() for g in groups for h in g["hooks"]
-            if h["command"].endswith((" hook", " session-start"))]
+            if hook_command.is_ours(h["command"])]
 
 
-def test_uninstall_removes_only_the_guard(home: Home, project: Path) -> None:
-    target = project / ".claude" / "settings.json"
+def test_uninstall_removes_only_the_guard_from_the_users_file_and_says_what(home: Home, project: Path) -> None:
+    target = _user(home)
     target.parent.mkdir()
     target.write_text(json.dumps(OTHER))
     guard("install", env=home.env, cwd=project)
-    result = guard("uninstall", env=home.env, cwd=project)
-    assert result.returncode == 0 and "removed PreToolUse hook" in result.stdout
+    assert len(_ours(_settings(target))) == 2
+    result = guard("uninstall", env=home.env, cwd=project / "sub")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{target}: removed PreToolUse hook (runs {THIS})\n"
+                                    f"{target}: removed SessionStart hook (runs {THIS})\n")
     assert _settings(target) == OTHER
     assert "not installed there" in guard("uninstall", env=home.env, cwd=project).stdout
 
 
 def test_uninstall_where_nothing_is_installed_creates_no_file(home: Home, project: Path) -> None:
     result = guard("uninstall", env=home.env, cwd=project / "sub")
-    target = project / ".claude" / "settings.json"
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"{target}: the guard is not installed there; nothing changed\n"
+    assert result.stdout == f"{_user(home)}: the guard is not installed there; nothing changed\n"
+    assert not (home.path / ".claude").exists()
     assert not (project / ".claude").exists() and not (project / "sub" / ".claude").exists()
 
 
 def test_uninstall_leaves_a_file_without_the_guard_byte_for_byte(home: Home, project: Path) -> None:
-    target = project / ".claude" / "settings.json"
+    target = _user(home)
     target.parent.mkdir()
     text = json.dumps(OTHER, indent=4) + "\n\n"  # not the guard's own formatting: a rewrite would show
     target.write_text(text)
@@ -57,24 +71,27 @@ def test_uninstall_leaves_a_file_without_the_guard_byte_for_byte(home: Home, pro
     assert sorted(p.name for p in target.parent.iterdir()) == ["settings.json"]  # no backup either
 
 
-@pytest.mark.parametrize("flag", ["--user", "", "--local"])
-def test_uninstall_scope_picks_its_file_and_leaves_the_others(home: Home, project: Path, flag: str) -> None:
+@pytest.mark.parametrize("flag, scope", [("", "--user"), ("--user", "--user"), ("--project", "--project"),
+                                         ("--local", "--local")])
+def test_uninstall_scope_picks_its_file_and_leaves_the_others(home: Home, project: Path, flag: str,
+                                                              scope: str) -> None:
     files = _scopes(home, project)
-    for scope in files:
-        assert guard("install", *[scope] if scope else [], env=home.env, cwd=project).returncode == 0
+    for where in files:
+        assert guard("install", where, env=home.env, cwd=project).returncode == 0
     result = guard("uninstall", *[flag] if flag else [], env=home.env, cwd=project)
     assert result.returncode == 0, result.stderr
-    assert f"{files[flag]}: removed PreToolUse hook: " in result.stdout
-    assert f"{files[flag]}: removed SessionStart hook: " in result.stdout
-    for scope, path in files.items():
+    runs = "guard, found on PATH when the hook runs (or $AWS_GUARD_BIN)" if scope == "--project" else THIS
+    assert f"{files[scope]}: removed PreToolUse hook (runs {runs})\n" in result.stdout
+    assert f"{files[scope]}: removed SessionStart hook (runs {runs})\n" in result.stdout
+    for where, path in files.items():
         kept = _ours(_settings(path))
-        assert (kept == []) == (scope == flag), (scope, kept)
-        if scope != flag:
+        assert (kept == []) == (where == scope), (where, kept)
+        if where != scope:
             assert len(kept) == 2
 
 
 def test_uninstall_backs_up_the_previous_file(home: Home, project: Path) -> None:
-    target = project / ".claude" / "settings.json"
+    target = _user(home)
     target.parent.mkdir()
     target.write_text(json.dumps(OTHER))
     guard("install", env=home.env, cwd=project)
@@ -132,7 +149,7 @@ def test_uninstall_keeps_other_hooks_in_the_same_group_and_event(home: Home, pro
 ])
 def test_uninstall_refuses_a_broken_settings_file_and_leaves_it_alone(home: Home, project: Path, text: str,
                                                                       complaint: str) -> None:
-    target = project / ".claude" / "settings.json"
+    target = _user(home)
     target.parent.mkdir()
     target.write_text(text)
     result = guard("uninstall", env=home.env, cwd=project)
@@ -142,3 +159,17 @@ def test_uninstall_refuses_a_broken_settings_file_and_leaves_it_alone(home: Home
     assert result.stdout == ""
     assert target.read_text() == text
     assert sorted(p.name for p in target.parent.iterdir()) == ["settings.json"]
+
+
+def test_uninstall_removes_an_older_plain_entry_and_says_what_it_ran(home: Home, project: Path) -> None:
+    target = _user(home)
+    target.parent.mkdir()
+    target.write_text(json.dumps({"hooks": {
+        "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "/old/venv/bin/guard hook "
+                                                                                   "--config /etc/aws-guard.yaml"}]}],
+    }}))
+    result = guard("uninstall", env=home.env, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert f"{target}: removed PreToolUse hook (runs /old/venv/bin/guard (hook --config /etc/aws-guard.yaml))\n" \
+        in result.stdout
+    assert _settings(target) == {}
