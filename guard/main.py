@@ -12,7 +12,7 @@ from guard.errors import GuardError
 TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings here
 if TYPE_CHECKING:
     import argparse
-    from typing import Any, Callable, Sequence, Union
+    from typing import Any, Callable, NoReturn, Sequence, Union
 
     Option = tuple[tuple[str, ...], dict[str, Any]]  # flags and add_argument's keywords
     Argument = Union[Option, str]  # an option, or the SCOPE marker
@@ -21,14 +21,17 @@ CONFIG = (("--config",), {"metavar": "FILE", "help": "policy file (default: $AWS
                                                      "~/.claude/aws-guard.yaml narrowed by the project's "
                                                      ".claude/aws-guard.yaml)"})
 JSON = (("--json",), {"action": "store_true", "help": "print JSON"})
-SCOPE = "scope"  # marker: the --user/--local choice of install and uninstall
+SCOPE = "scope"  # marker: the --user/--project/--local choice of install and uninstall
+EXIT_CODES = ("exit codes: 0 pass (or done), 2 deny (or a check failed), 3 ask, 1 the guard could not run "
+              "(bad usage, a bad policy or settings file); 141 when the output pipe closes early")
 
 # name, one-line help, description, arguments, "module:function", the parsed fields passed to it in order
 VERBS: tuple[tuple[str, str, str, tuple[Argument, ...], str, tuple[str, ...]], ...] = (
     ("test", "decide a command as the hook would (dry run)",
      "Decide COMMAND exactly as the hook would, in this directory and environment. "
      "Exit 0 pass, 2 deny, 3 ask, 1 the guard could not run.",
-     ((("command",), {"nargs": "?", "metavar": "COMMAND", "help": "the shell command, quoted as one argument"}),
+     ((("command",), {"nargs": "...", "metavar": "COMMAND", "help": "the shell command: one quoted argument, or its "
+                                                                  "words (`guard test -- aws s3 ls --profile P`)"}),
       (("--json",), {"action": "store_true", "help": "print one JSON object"}),
       (("--from",), {"dest": "source", "metavar": "FILE", "help": "read one JSON string (a command) per line "
                                                                  "('-' for stdin); print one JSON object per line"}),
@@ -45,14 +48,28 @@ VERBS: tuple[tuple[str, str, str, tuple[Argument, ...], str, tuple[str, ...]], .
      "Check the whole setup and print a table of findings with fixes. Exit 2 when any finding is an error.",
      (JSON, CONFIG), "doctor:run", ("config", "json")),
     ("install", "add the guard's hooks to Claude Code's settings",
-     "Add the PreToolUse hook (Bash|Monitor) and the SessionStart briefing to .claude/settings.json of this "
-     "project (the git top level, or this directory). Merges with what is there, backs the file up first, "
-     "changes nothing when already installed, and refuses a file that is not valid JSON.",
-     (SCOPE,), "install:run", ("scope",)),
+     "Add the PreToolUse hook (every shell and file tool) and the SessionStart briefing to Claude Code's "
+     "settings: by default the user's ~/.claude/settings.json, which every session reads wherever it starts. "
+     "The hook blocks commands that mention aws when the guard itself cannot start. Merges with what is there, "
+     "backs the file up first, keeps the entry's arguments and any command you wrote around the guard, changes "
+     "nothing when already installed, and refuses a file that is not valid JSON or not writable. Without a "
+     "policy yet, writes one (guard init).",
+     (SCOPE, (("--managed",), {"metavar": "DIR", "help": "write a managed-settings fragment, "
+                                                          "DIR/managed-settings.d/aws-guard.json, for a fleet "
+                                                          "(DIR is /etc/claude-code on Linux)"}),
+      (("--config",), {"metavar": "FILE", "help": "the policy the hook reads, instead of the default lookup"})),
+     "install:run", ("scope", "managed", "config")),
     ("uninstall", "remove only the guard's own hooks from Claude Code's settings",
      "Remove the guard's hooks from the settings file; every other setting and hook stays. "
      "The file is backed up first.",
      (SCOPE,), "uninstall:run", ("scope",)),
+    ("init", "write ~/.claude/aws-guard.yaml from your AWS config",
+     "Write the policy from ~/.aws/config: every profile that reaches an account through a role or IAM Identity "
+     "Center, read-only, with a comment saying where the account came from; key-holder profiles are left out. "
+     "Refuses to overwrite an existing policy without --force.",
+     ((("--force",), {"action": "store_true", "help": "replace an existing policy (a backup is kept)"}),
+      (("--example",), {"action": "store_true", "help": "print the example policy shipped with the guard instead"})),
+     "init:run", ("force", "example")),
     ("status", "where the guard is installed, and which policy it applies",
      "Show the guard's hooks in the user, project and local settings files and the policy in effect here. "
      "Exit 0 when the PreToolUse hook is installed somewhere, 2 otherwise.",
@@ -90,17 +107,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["hook"] and not ({"-h", "--help"} & set(args)):
         return _hook(args[1:])  # the hook runs before every Bash call: skip argparse's import
-    parsed = _parser().parse_args(args)
     try:
+        parsed = _parser().parse_args(args)
         return parsed.run(parsed)
     except GuardError as error:
         print(f"guard: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `guard test --from F | head -1`: the reader has what it wanted
+        _quiet_stdout()
+        return 141
     except Exception as error:  # never a traceback for the user; say what broke
         print(f"guard: internal error: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so flushing it at exit does not fail again on the closed pipe."""
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _hook(args: list[str]) -> int:
@@ -119,31 +146,46 @@ def _hook(args: list[str]) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    import argparse
 
     from guard import __version__
 
-    parser = argparse.ArgumentParser(
-        prog="guard", description="Keep an AI coding agent's AWS CLI calls on the right account.")
+    parser = _parser_class()(prog="guard", description="Keep an AI coding agent's AWS CLI calls on the right "
+                                                       "account.", epilog=EXIT_CODES)
     parser.add_argument("--version", action="version", version=f"guard {__version__}")
     sub = parser.add_subparsers(dest="verb", metavar="COMMAND", required=True)
     for name, short, description, arguments, target, fields in VERBS:
         listed: dict[str, Any] = {"help": short} if short else {}  # audit-write is internal: no help line
-        verb = sub.add_parser(name, description=description, **listed)
+        verb = sub.add_parser(name, description=description, epilog=EXIT_CODES, **listed)
         for argument in arguments:
             _add(verb, argument)
         verb.set_defaults(run=_caller(target, fields))
     return parser
 
 
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """argparse, but a usage error is exit 1 (a GuardError), not argparse's 2, which `guard test` means as deny."""
+    import argparse
+
+    from guard.errors import UsageError
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise UsageError(f"{message}\n{self.format_usage().strip()}\n(see `{self.prog} --help`)")
+
+    return Parser
+
+
 def _add(verb: argparse.ArgumentParser, argument: Argument) -> None:
     if isinstance(argument, str):  # SCOPE
         where = verb.add_mutually_exclusive_group()
         where.add_argument("--user", dest="scope", action="store_const", const="user",
-                           help="~/.claude/settings.json (every project)")
+                           help="~/.claude/settings.json: every session, started anywhere (the default)")
+        where.add_argument("--project", dest="scope", action="store_const", const="project",
+                           help=".claude/settings.json of this project: committed and shared, so it finds the "
+                                "guard on PATH when the hook runs")
         where.add_argument("--local", dest="scope", action="store_const", const="local",
                            help=".claude/settings.local.json (this project, not shared)")
-        verb.set_defaults(scope="project")
+        verb.set_defaults(scope="user")
     else:
         flags, options = argument
         verb.add_argument(*flags, **options)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from guard import __version__
-from guard.main import VERBS
+from guard.main import EXIT_CODES, VERBS
 from tests.testing import Home, guard, hook_event
 
 SCRIPT = Path(sys.executable).parent / "guard"
@@ -21,23 +21,70 @@ def test_version_is_printed_and_exit_0(home: Home) -> None:
     assert (result.returncode, result.stdout, result.stderr) == (0, f"guard {__version__}\n", "")
 
 
+def usage_error(result: subprocess.CompletedProcess[str], prog: str = "guard") -> list[str]:
+    """The lines of a usage error: exit 1 (2 would read as deny), nothing on stdout, no traceback.
+
+    The message comes first as `guard: ...`, then the usage line and where to read more.
+    """
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert result.stdout == "" and "Traceback" not in result.stderr and "internal error" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("guard: ")
+    assert f"usage: {prog} " in result.stderr
+    assert lines[-1] == f"(see `{prog} --help`)"
+    return lines
+
+
 def test_no_verb_is_a_usage_error_on_stderr(home: Home) -> None:
-    result = guard(env=home.env)
-    assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr.startswith("usage: guard ")
-    assert "the following arguments are required: COMMAND" in result.stderr
+    lines = usage_error(guard(env=home.env))
+    assert lines[0] == "guard: the following arguments are required: COMMAND"
 
 
 def test_an_unknown_verb_is_a_usage_error_listing_the_verbs(home: Home) -> None:
     result = guard("tset", "aws s3 ls", env=home.env)
-    assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr.startswith("usage: guard ") and "invalid choice: 'tset'" in result.stderr
+    lines = usage_error(result)
+    assert "invalid choice: 'tset'" in lines[0]
     assert all(f"'{name}'" in result.stderr for name, *_ in VERBS)
 
 
 def test_an_unknown_option_of_a_verb_is_a_usage_error(home: Home) -> None:
-    result = guard("status", "--verbose", env=home.env)
-    assert result.returncode == 2 and "unrecognized arguments: --verbose" in result.stderr
+    lines = usage_error(guard("status", "--verbose", env=home.env))
+    assert lines[0] == "guard: unrecognized arguments: --verbose"
+
+
+def test_a_bad_choice_of_a_verb_shows_that_verbs_usage(home: Home) -> None:
+    lines = usage_error(guard("log", "--decision", "allow", env=home.env), prog="guard log")
+    assert lines[0].startswith("guard: argument --decision: invalid choice: 'allow'")
+
+
+def _words(text: str) -> str:
+    """Text with its line wrapping undone: argparse wraps the epilog to the terminal's width."""
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("verb", [""] + [name for name, *_ in VERBS])
+def test_help_ends_with_the_exit_codes(home: Home, verb: str) -> None:
+    result = guard(*([verb] if verb else []), "--help", env=dict(home.env, COLUMNS="80"))
+    assert result.returncode == 0 and result.stderr == ""
+    assert _words(result.stdout).endswith(_words(EXIT_CODES))
+    assert "2 deny" in EXIT_CODES and "1 the guard could not run" in EXIT_CODES and "141" in EXIT_CODES
+
+
+def test_a_closed_output_pipe_is_exit_141_without_a_word(home: Home, rules_policy: Path, tmp_path: Path) -> None:
+    # Far more output than a pipe holds, so the guard is still writing when `head` has gone.
+    commands = [f"aws s3 ls s3://bucket-{n} --profile CustomerA" if n % 2 else f"aws s3 ls s3://bucket-{n}"
+                for n in range(3000)]
+    source = tmp_path / "many.jsonl"
+    source.write_text("".join(json.dumps(c) + "\n" for c in commands))
+    err, code = tmp_path / "stderr", tmp_path / "code"
+    script = '{ "$0" -m guard test --config "$1" --from "$2" 2>"$3"; echo $? >"$4"; } | head -1'
+    result = subprocess.run(["/bin/sh", "-c", script, sys.executable, str(rules_policy), str(source), str(err),
+                             str(code)], env=home.env, cwd=home.path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stderr == ""
+    [line] = result.stdout.splitlines()
+    assert json.loads(line)["command"] == commands[0] and json.loads(line)["decision"] == "deny"
+    assert code.read_text().strip() == "141"
+    assert err.read_text() == ""
 
 
 def _broken_settings(home: Home) -> Path:

@@ -103,6 +103,9 @@ def parse(argv: tuple[Word, ...]) -> AwsCall:
         token = word.value
         if token == "--":
             break  # argparse: everything after `--` is positional, never an option
+        if token is None and _computed_value(word, options):
+            i += 1
+            continue
         option = match_global(token) if token is not None else None
         if option is None:
             positionals.append(word)
@@ -117,6 +120,16 @@ def parse(argv: tuple[Word, ...]) -> AwsCall:
         if value is not None:
             options[option] = value
     return _call(argv, options, frozenset(flags), tuple(positionals), error)
+
+
+def _computed_value(word: Word, options: dict[str, Word]) -> bool:
+    """`--profile="$p"`: an option written out, its value computed at run time (stored as a computed word)."""
+    name, eq, rest = word.prefix.partition("=")
+    option = match_global(name) if name.startswith("--") and eq else None
+    if option is None or not GLOBAL_OPTIONS[option]:
+        return False
+    options[option] = Word(word.text, None, rest)
+    return True
 
 
 def _option_value(argv: tuple[Word, ...], i: int, token: str, option: str) -> tuple[Word | None, int, str | None]:

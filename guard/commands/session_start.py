@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 def briefing(policy: Policy) -> str:
     lines = ["AWS CLI calls in this session are checked by aws-guard before they run.",
-             "- Every `aws` command must name its profile with `--profile NAME` (not AWS_PROFILE, not the default).",
+             "- Every `aws` command must name its profile on its own command line: `--profile NAME` (surest), or "
+             "`AWS_PROFILE=NAME aws ...`. An AWS_PROFILE inherited from the session and the default profile do "
+             "not count.",
              "- Allowed profiles:"]
     for name, rule in sorted(policy.profiles.items()):
         account = f"account {rule.account}" if rule.account else "account checked with STS"

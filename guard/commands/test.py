@@ -20,11 +20,41 @@ if TYPE_CHECKING:
 EXIT_CODES = {PASS: 0, DENY: 2, ASK: 3}
 
 
-def main(command: str | None, config: str | None, as_json: bool, source: str | None) -> int:
-    """The command line's entry: exactly one of COMMAND and --from."""
-    if (command is None) == (source is None):
+def main(command: list[str], config: str | None, as_json: bool, source: str | None) -> int:
+    """The command line's entry: exactly one of COMMAND and --from.
+
+    One argument is the command as written; several are its words, as the
+    caller's shell split them (`guard test -- aws s3 ls --profile P`), joined
+    back with the quoting that keeps each word whole.
+    """
+    command = command[1:] if command[:1] == ["--"] else command  # `guard test -- aws s3 ls`
+    if len(command) > 1 and any(c.isspace() for c in command[0]):  # `guard test "aws s3 ls" --json`
+        options = _trailing_options(command[1:])
+        command = command[:1]
+        config, as_json, source = options.get("--config", config), as_json or "--json" in options, \
+            options.get("--from", source)
+    if bool(command) == (source is not None):
         raise UsageError("test: give either COMMAND or --from FILE")
-    return run(command, config, as_json or source is not None, source)
+    import shlex
+
+    text = (command[0] if len(command) == 1 else shlex.join(command)) if command else None
+    return run(text, config, as_json or source is not None, source)
+
+
+def _trailing_options(words: list[str]) -> dict[str, str]:
+    """The guard's own options after a quoted COMMAND (the words of an unquoted one are all the command's)."""
+    found: dict[str, str] = {}
+    i = 0
+    while i < len(words):
+        name, eq, value = words[i].partition("=")
+        if name == "--json" and not eq:
+            found[name], i = "", i + 1
+        elif name in ("--config", "--from") and (eq or i + 1 < len(words)):
+            found[name], i = (value, i + 1) if eq else (words[i + 1], i + 2)
+        else:
+            raise UsageError(f"test: after a quoted COMMAND only --json, --config FILE and --from FILE may follow, "
+                             f"not {words[i]!r}")
+    return found
 
 
 def run(command: str | None, config: str | None, as_json: bool, source: str | None, out: IO[str] = sys.stdout) -> int:

@@ -111,7 +111,10 @@ def test_decision_keeps_only_that_decision(home: Home) -> None:
     assert commands(home, "--decision", "ask") == ["an-ask"]
     assert commands(home, "--decision", "deny") == ["a-deny"]
     wrong = guard("log", "--decision", "allow", env=home.env)
-    assert wrong.returncode == 2 and "invalid choice: 'allow'" in wrong.stderr
+    # A usage error is exit 1 (the guard could not run), never 2, which means deny.
+    assert wrong.returncode == 1 and wrong.stdout == ""
+    assert wrong.stderr.startswith("guard: argument --decision: invalid choice: 'allow'")
+    assert "(see `guard log --help`)" in wrong.stderr
 
 
 def test_profile_matches_any_call_of_a_record(home: Home) -> None:

@@ -108,3 +108,14 @@ def test_session_start_always_exits_0_with_one_json_object(home: Home, tmp_path:
     if case == "missing config":
         assert f"({tmp_path / 'nope.yaml'}: policy file not found)" in text
     assert "Traceback" not in result.stderr
+
+
+def test_the_briefing_says_an_inline_aws_profile_names_the_profile(home: Home, rules_policy: Path) -> None:
+    text = briefing(guard("session-start", "--config", str(rules_policy), env=home.env, cwd=home.path, stdin=EVENT))
+    rule = text.splitlines()[1]
+    assert "`--profile NAME`" in rule and "`AWS_PROFILE=NAME aws ...`" in rule
+    assert "inherited" in rule and "default profile do not count" in rule
+    # What the briefing promises is what the hook does: inline counts, inherited does not.
+    inline = guard("test", "--config", str(rules_policy), "AWS_PROFILE=CustomerA aws s3 ls", env=home.env)
+    inherited = guard("test", "--config", str(rules_policy), "aws s3 ls", env=dict(home.env, AWS_PROFILE="CustomerA"))
+    assert (inline.returncode, inherited.returncode) == (0, 2)

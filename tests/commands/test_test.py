@@ -81,3 +81,52 @@ def test_usage_errors_are_exit_1(home: Home) -> None:
 def test_every_command_has_help(home: Home, verb: str) -> None:
     result = guard(*([verb] if verb else []), "--help", env=home.env)
     assert result.returncode == 0 and "usage: guard" in result.stdout
+
+
+def _json(home: Home, policy: Path, *command: str) -> tuple[int, dict]:
+    result = guard("test", "--json", "--config", str(policy), *command, env=home.env, cwd=home.path)
+    assert result.stderr == "", result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("command", ["aws s3 ls --profile CustomerA", "aws s3 ls", "aws s3 rb s3://b --profile Asker",
+                                     "aws s3 rb s3://b --profile CustomerA"])
+def test_the_words_of_a_command_decide_as_the_quoted_command(home: Home, rules_policy: Path, command: str) -> None:
+    quoted = _json(home, rules_policy, command)
+    assert _json(home, rules_policy, "--", *command.split()) == quoted
+    assert _json(home, rules_policy, *command.split()) == quoted
+    assert quoted[1]["calls"][0]["argv"] == command.split()
+
+
+def test_a_word_with_a_space_stays_one_word(home: Home, tmp_path: Path) -> None:
+    policy = home.write_policy('version: 1\nprofiles:\n  "Customer A": {account: "222222222222", access: read-only}\n'
+                               'verify_identity: false\n', str(tmp_path / "spaced.yaml"))
+    with (home.aws / "config").open("a") as config:
+        config.write("[profile Customer A]\nsource_profile = base\nrole_arn = arn:aws:iam::222222222222:role/R\n")
+    code, data = _json(home, policy, "aws", "s3", "ls", "--profile", "Customer A")
+    assert code == 0, data["reason"]
+    call = data["calls"][0]
+    assert call["argv"] == ["aws", "s3", "ls", "--profile", "Customer A"]
+    assert (call["profile"], call["account"]) == ("Customer A", "222222222222")
+    assert _json(home, policy, "aws s3 ls --profile 'Customer A'") == (code, data)
+    # Joined back without quoting, the profile would be `Customer` and the call denied.
+    code, split = _json(home, policy, "aws s3 ls --profile Customer A")
+    assert code == 2 and split["calls"][0]["profile"] == "Customer"
+
+
+def test_command_and_from_together_or_neither_is_a_usage_error(home: Home, rules_policy: Path, tmp_path: Path) -> None:
+    source = tmp_path / "commands.jsonl"
+    source.write_text('"aws s3 ls --profile CustomerA"\n')
+    for args in (["--from", str(source), "aws s3 ls"], ["--from", str(source), "--", "aws", "s3", "ls"], [], ["--"]):
+        result = guard("test", "--config", str(rules_policy), *args, env=home.env, cwd=home.path)
+        assert result.returncode == 1, (args, result.stdout)
+        assert result.stdout == "" and result.stderr == "guard: test: give either COMMAND or --from FILE\n", args
+
+
+def test_the_guards_own_options_may_follow_a_quoted_command(home: Home, rules_policy: Path) -> None:
+    """`guard test "aws s3 rb ..." --config F` decides under F, as the hook would; it never passes the command."""
+    quoted = guard("test", "aws s3 rb s3://b --profile CustomerA", "--config", str(rules_policy), "--json",
+                   env=home.env, cwd=home.path)
+    assert quoted.returncode == 2 and json.loads(quoted.stdout)["calls"][0]["findings"][0]["rule"] == "AG301"
+    odd = guard("test", "aws s3 ls", "--bogus", env=home.env, cwd=home.path)
+    assert odd.returncode == 1 and "only --json, --config FILE and --from FILE may follow, not '--bogus'" in odd.stderr

@@ -11,13 +11,23 @@ if TYPE_CHECKING:
 
 @rule("AG201", "the profile is not in the policy", ACCOUNT,
       bad=(example("aws s3 ls --profile Other"), example("aws s3 ls --profile CustomerA --profile Other"),
+           example("aws s3 ls --profile customera"),
            example("aws as-other s3 ls --profile CustomerA")),
       good=(example("aws s3 ls --prof CustomerA", "pass"),))
 def undeclared_profile(info: CallInfo, ctx: Context) -> list[Judgement]:
     if info.profile is not None and info.profile not in ctx.policy.profiles:
         return deny(f"profile {info.profile} is not allowed by the policy ({ctx.policy.describe()}); "
-                    f"allowed: {ctx.policy.allowed()}")
+                    f"{_did_you_mean(info.profile, list(ctx.policy.profiles))}allowed: {ctx.policy.allowed()}")
     return []
+
+
+def _did_you_mean(name: str, declared: list[str]) -> str:
+    """`customera` for `CustomerA`: profile names are case-sensitive in the AWS config."""
+    from difflib import get_close_matches
+
+    same = [d for d in declared if d.lower() == name.lower()]
+    close = same or get_close_matches(name, declared, n=1, cutoff=0.75)
+    return f"did you mean --profile {close[0]}? " if close else ""
 
 
 @rule("AG202", "the profile is not in the AWS config", ACCOUNT,

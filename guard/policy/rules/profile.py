@@ -21,6 +21,8 @@ def _add_profile_hint(info: CallInfo, ctx: Context) -> str:
       good=(example("aws s3 ls --profile CustomerA", "pass"), example("AWS_PROFILE=CustomerA aws s3 ls", "pass"),
             example("aws --version", "pass"), example("aws s3 help", "pass"), example("aws configure list-profiles", "pass")))
 def no_explicit_profile(info: CallInfo, ctx: Context) -> list[Judgement]:
+    if info.profile_word is not None and not info.profile_word.literal:
+        return []  # named, but computed: AG102 says so
     if info.profile is None:
         return deny(f"the aws call names no profile: {_add_profile_hint(info, ctx)}")
     if info.profile_source.endswith("(environment)"):

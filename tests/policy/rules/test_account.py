@@ -41,6 +41,25 @@ def test_undeclared_profile_names_the_policy_file_and_the_allowed_profiles(run: 
         f"profile Other is not allowed by the policy ({rules_policy}); allowed: {ALLOWED}"]
 
 
+@pytest.mark.parametrize("written, meant", [
+    ("customera", "CustomerA"), ("CUSTOMERA", "CustomerA"), ("writer", "Writer"), ("DEFAULT", "default"),
+    ("CustmerA", "CustomerA"), ("Wrtier", "Writer"), ("Patternd", "Patterned"), ("Customer", "CustomerA"),
+])
+def test_an_undeclared_profile_close_to_a_declared_one_suggests_it(run: Decide, rules_policy: Path, written: str,
+                                                                   meant: str) -> None:
+    for command in (f"aws s3 ls --profile {written}", f"AWS_PROFILE={written} aws s3 ls"):
+        assert messages(run(command), "AG201") == [
+            f"profile {written} is not allowed by the policy ({rules_policy}); did you mean --profile {meant}? "
+            f"allowed: {ALLOWED}"]
+
+
+@pytest.mark.parametrize("written", ["Banana", "Other", "staging", "x", "CustomerB-prod"])
+def test_an_unrelated_undeclared_profile_suggests_nothing(run: Decide, rules_policy: Path, written: str) -> None:
+    (message,) = messages(run(f"aws s3 ls --profile {written}"), "AG201")
+    assert "did you mean" not in message
+    assert message == f"profile {written} is not allowed by the policy ({rules_policy}); allowed: {ALLOWED}"
+
+
 def test_a_policy_without_profiles_allows_none(run: Decide, home: Home) -> None:
     empty = home.write_policy("version: 1\nprofiles: {}\nverify_identity: false\n", str(home.path / "empty.yaml"))
     assert messages(run("aws s3 ls --profile CustomerA", policy=empty), "AG201") == [

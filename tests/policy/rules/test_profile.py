@@ -51,6 +51,24 @@ def test_computed_profile_quotes_it_as_written_and_asks_for_a_literal(run: Decid
     assert f"(allowed: {ALLOWED})" in message
 
 
+@pytest.mark.parametrize("command, written", [
+    ('aws s3 ls --profile "$p"', '"$p"'),
+    ("aws s3 ls --profile $p", "$p"),
+    ("aws s3 ls --profile ${PROFILE:-CustomerA}", "${PROFILE:-CustomerA}"),
+    ('aws s3 ls --profile "$(cat profile)"', '"$(cat profile)"'),
+    ('AWS_PROFILE="$p" aws s3 ls', '"$p"'),
+    ('aws s3 ls --profile="$p"', '--profile="$p"'),
+    ("aws s3 ls --profile=$p", "--profile=$p"),
+    ("aws s3 ls --prof=${X:-CustomerA}", "--prof=${X:-CustomerA}"),
+])
+def test_a_profile_named_but_computed_is_ag102_only(run: Decide, command: str, written: str) -> None:
+    decision = run(command, p="CustomerA", PROFILE="CustomerA")
+    assert decision.verdict == DENY
+    assert hits(decision) == {"AG102"}, [(f.rule, f.message) for f in decision.findings]
+    (message,) = messages(decision, "AG102")
+    assert message.startswith(f"the profile `{written}` is computed at run time, so the guard cannot check it")
+
+
 def test_disagreeing_profile_variables_name_both_values_and_the_fix(run: Decide) -> None:
     decision = run("AWS_PROFILE=CustomerA aws s3 ls", AWS_DEFAULT_PROFILE="Writer")
     assert messages(decision, "AG103") == [
