@@ -3,12 +3,14 @@
 Every command of ../shared/corpora/corpus_nonaws.txt that bash accepts must
 pass, and every aws-cli example of corpus_aws.txt must pass once it names the
 read-write profile (`--profile Writer`). The corpora are not part of the repo:
-without them this test fails (it does not skip), saying where it looked; point
-AWS_GUARD_CORPORA at another copy if needed. Takes about 7 s.
+they live in ../shared/corpora beside a checkout (as in CI). Where they are
+absent the test skips, saying where it looked; where AWS_GUARD_CORPORA names a
+copy, a missing one is a failure. Takes about 15 s.
 """
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from types import ModuleType
 
@@ -35,8 +37,11 @@ def test_corpora_have_no_false_alarms() -> None:
     corpus_check = _load_script()
     missing = [str(CORPORA / name) for name in (corpus_check.NONAWS, corpus_check.AWS) if not (CORPORA / name).is_file()]
     if missing:
-        pytest.fail(f"corpora not found: looked for {', '.join(missing)}; they are expected in ../shared/corpora "
-                    "from the repo root, or wherever AWS_GUARD_CORPORA points", pytrace=False)
+        why = (f"corpora not found: looked for {', '.join(missing)}; they are expected in ../shared/corpora "
+               "beside the checkout, or wherever AWS_GUARD_CORPORA points")
+        if os.environ.get("AWS_GUARD_CORPORA"):
+            pytest.fail(why, pytrace=False)
+        pytest.skip(why)
     report = corpus_check.check(CORPORA)
     text = corpus_check.format_report(report)
     print(text)

@@ -3,7 +3,7 @@
 `~/.aws/credentials` holds keys, `~/.aws/config` decides which account a
 profile reaches, `~/.aws/cli/cache` and `~/.aws/sso/cache` hold live session
 credentials. Any path with a `.aws` component counts (`~/.aws/...`,
-`$HOME/.aws/...`, `/home/me/.aws`, `.aws/credentials`), and so do the files
+`$HOME/.aws/...`, `/home/me/.aws`, `.aws/credentials`, `C:\\Users\\me\\.aws`, `~/.AWS`), and so do the files
 that AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name. The aws CLI itself
 reads them by design; what is stopped is a command or tool naming them.
 """
@@ -17,7 +17,9 @@ TYPE_CHECKING = False  # typing costs ~7 ms at start-up; annotations are strings
 if TYPE_CHECKING:
     from typing import Mapping
 
-_COMPONENT = r"(?:^|[/~=:'\"\s*{,])\.aws(?:[/'\"*]|$)"  # compiled by re's own cache on first use
+# A `.aws` path component, with / or \\ (Windows) around it, in any case (macOS and Windows file systems ignore
+# case: ~/.AWS/credentials is the same file). Compiled by re's own cache on first use.
+_COMPONENT = r"(?i)(?:^|[/\\~=:'\"\s*{,])\.aws(?:[/\\'\"*]|$)"
 
 
 def configured(env: Mapping[str, str]) -> tuple[str, ...]:

@@ -98,7 +98,15 @@ def permission_mode(event: dict[str, Any]) -> str:
 
 
 def interactive(env: Mapping[str, str]) -> bool:
-    """Is there a user to answer an `ask`? Not under the SDK or `claude -p`."""
+    """Is there a user to answer an `ask`?
+
+    Claude Code 2.1.332 says so itself: CLAUDE_CODE_SESSION_ATTENDED is 1 in
+    an interactive, foreground session and 0 otherwise. Older versions lack it;
+    there the entry point tells: nobody answers under the SDK or `claude -p`.
+    """
+    attended = env.get("CLAUDE_CODE_SESSION_ATTENDED")
+    if attended in ("0", "1"):
+        return attended == "1"
     return env.get("CLAUDE_CODE_ENTRYPOINT", "cli") not in NON_INTERACTIVE_ENTRYPOINTS
 
 

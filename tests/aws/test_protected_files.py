@@ -32,6 +32,9 @@ from tests.testing import Home
     "'~/.aws/credentials'",
     '"$HOME/.aws"',
     "cat ~/.aws/credentials | head",
+    "~/.AWS/credentials",  # macOS and Windows file systems ignore case
+    "C:\\Users\\me\\.aws\\credentials",
+    "$env:USERPROFILE\\.aws\\config",
 ])
 def test_names_of_the_cli_files_are_recognised(text: str) -> None:
     assert protected_files.refers(text)

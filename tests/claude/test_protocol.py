@@ -161,6 +161,20 @@ def test_interactive_only_when_someone_can_answer(entrypoint: str | None, expect
     assert protocol.interactive(env) is expected
 
 
+@pytest.mark.parametrize("attended, entrypoint, expected", [
+    ("1", "sdk-cli", True), ("1", "sdk-py", True), ("1", None, True),  # Claude Code says someone is there
+    ("0", "cli", False), ("0", "claude-vscode", False), ("0", None, False),  # ... or that nobody is
+    ("", "sdk-cli", False), ("", "cli", True), ("yes", "sdk-cli", False), ("true", None, True),  # not 1/0: as before
+    ("2", "cli", True), (" 1", "sdk-ts", False), ("no", "cli", True),
+])
+def test_session_attended_decides_before_the_entrypoint(attended: str, entrypoint: str | None,
+                                                        expected: bool) -> None:
+    env = {"HOME": "/home/me", "CLAUDE_CODE_SESSION_ATTENDED": attended}
+    if entrypoint is not None:
+        env["CLAUDE_CODE_ENTRYPOINT"] = entrypoint
+    assert protocol.interactive(env) is expected
+
+
 @pytest.mark.parametrize("verdict", ["deny", "ask"])
 def test_emit_prints_one_line_of_pretooluse_json(verdict: str) -> None:
     out = io.StringIO()

@@ -46,6 +46,16 @@ def test_monitor_tool_commands_are_checked_too(home: Home, rules_policy: Path) -
     assert _decision(result.stdout)["permissionDecision"] == "deny"
 
 
+@pytest.mark.parametrize("tool", ["PowerShell", "mcp__workspace__bash", "mcp__remote-devices__device_bash"])
+def test_other_shell_tools_are_decided_like_bash(home: Home, rules_policy: Path, tool: str) -> None:
+    for command in ("aws s3 ls", "aws s3 rb s3://b --profile CustomerA", "aws s3 ls --profile CustomerA", "git status"):
+        bash = run_hook(home, hook_event(command), "--config", str(rules_policy)).stdout
+        other = run_hook(home, hook_event(command, tool=tool), "--config", str(rules_policy)).stdout
+        assert other == bash, command
+    out = _decision(run_hook(home, hook_event("aws s3 ls", tool=tool), "--config", str(rules_policy)).stdout)
+    assert out["permissionDecision"] == "deny" and "names no profile" in out["permissionDecisionReason"]
+
+
 def test_tools_without_a_command_pass(home: Home) -> None:
     event = json.dumps({"tool_name": "Read", "tool_input": {"file_path": "/tmp/x"}, "hook_event_name": "PreToolUse"})
     assert run_hook(home, event).stdout == ""

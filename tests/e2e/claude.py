@@ -1,13 +1,13 @@
 """Helpers to run the real Claude Code CLI (`claude -p`) against tests/e2e/fake_anthropic.py.
 
-Claude Code comes from npm (`.ci/run` installs it into this checkout's node_modules). Nothing leaves loopback:
+Claude Code comes from npm: `.ci/run` installs each of VERSIONS under this checkout's .claude-code/. Nothing
+leaves loopback:
 ANTHROPIC_BASE_URL points at the fake API, and telemetry, error reporting, updates and other nonessential traffic
 are switched off (strace showed connections to 127.0.0.1 only).
 """
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import time
 from pathlib import Path
@@ -18,9 +18,9 @@ import pytest
 from tests.e2e.fake_anthropic import FakeAnthropic, tool_result_text
 from tests.testing import REPO, clean_env
 
-# From 2.1.198 on the package needs Node >= 22; the machines here have Node 20.
-VERSION = "2.1.197"
-INSTALL = f"npm install --no-save --no-package-lock @anthropic-ai/claude-code@{VERSION}"
+# The latest release and the oldest supported (the last whose npm wrapper accepts Node 20; later ones install
+# on Node 20 with a warning, and their native binary needs no Node). Keep in step with .ci/run.
+VERSIONS = ("2.1.332", "2.1.197")
 RUN_TIMEOUT = 120
 QUIET = {
     "DISABLE_TELEMETRY": "1",
@@ -30,18 +30,15 @@ QUIET = {
 }
 
 
-def find_claude() -> tuple[Path | None, str]:
-    """The runnable Claude Code and its --version, or (None, why not).
+def find_claude(version: str) -> tuple[Path | None, str]:
+    """The runnable Claude Code `version` and its --version, or (None, why not).
 
     npm's bin link is the native binary once the package's postinstall has linked it over a stub; where install
-    scripts were skipped, the platform package's own binary serves. AWS_GUARD_CLAUDE names another build.
+    scripts were skipped, the platform package's own binary serves.
     """
-    if os.environ.get("AWS_GUARD_CLAUDE"):
-        candidates = [Path(os.environ["AWS_GUARD_CLAUDE"])]
-    else:
-        candidates = [REPO / "node_modules" / ".bin" / "claude",
-                      *sorted((REPO / "node_modules" / "@anthropic-ai").glob("claude-code-*/claude"))]
-    why = f"Claude Code is not installed; run: {INSTALL}"
+    modules = REPO / ".claude-code" / version / "node_modules"
+    candidates = [modules / ".bin" / "claude", *sorted((modules / "@anthropic-ai").glob("claude-code-*/claude"))]
+    why = f"Claude Code {version} is not installed; run: bash .ci/run (it installs it under .claude-code/)"
     for candidate in candidates:
         if not candidate.exists():
             continue
@@ -51,7 +48,7 @@ def find_claude() -> tuple[Path | None, str]:
         except (OSError, subprocess.TimeoutExpired) as error:
             why = f"{candidate} does not run: {error}"
             continue
-        if done.returncode == 0 and "Claude Code" in done.stdout:
+        if done.returncode == 0 and done.stdout.startswith(f"{version} (Claude Code)"):
             return candidate, done.stdout.strip()
         why = f"{candidate} --version failed: {(done.stdout + done.stderr).strip()[:300]}"
     return None, why

@@ -1,6 +1,6 @@
-"""The guard in the real Claude Code CLI, end to end.
+"""The guard in the real Claude Code CLI, end to end, on each supported release (tests/e2e/conftest.py).
 
-A temporary project where `guard install` has run; `claude -p` (npm @anthropic-ai/claude-code) talks to a fake
+A temporary HOME where `guard install` has run; `claude -p` (npm @anthropic-ai/claude-code) talks to a fake
 Anthropic API on loopback that proposes one Bash command per session; identities are verified against moto's STS
 on loopback; allowed commands run through the real AWS CLI. A shim `aws` first on PATH leaves a marker for every
 aws process that really starts, then runs the real one.
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.claude import find_claude, run_claude
+from guard.claude import hook_command, settings
+from tests.e2e.claude import run_claude
 from tests.testing import (
     BIN,
     IDENTITY_CONFIG,
@@ -41,7 +42,7 @@ CASES = {
 
 
 class World:
-    """HOME with an AWS config and policy, a git project where `guard install` ran, and the aws marker shim."""
+    """HOME with an AWS config and policy where `guard install` ran (user scope), a git project, the aws shim."""
 
     def __init__(self, root: Path, moto: MotoServer) -> None:
         self.home, self.project, self.shims = root / "home", root / "project", root / "shims"
@@ -52,6 +53,7 @@ class World:
         (self.home / ".aws" / "credentials").write_text(IDENTITY_CREDENTIALS)
         (self.home / ".claude" / "aws-guard.yaml").write_text(POLICY)
         subprocess.run(["git", "init", "-q", str(self.project)], check=True)
+        (self.project / "sub").mkdir()
         shim = self.shims / "aws"
         shim.write_text(f'#!/bin/sh\necho "$*" >> "{self.marks}"\nexec "{BIN / "aws"}" "$@"\n')
         shim.chmod(0o755)
@@ -62,14 +64,6 @@ class World:
 
     def started(self) -> list[str]:
         return self.marks.read_text().splitlines() if self.marks.exists() else []
-
-
-@pytest.fixture(scope="module")
-def claude() -> Path:
-    path, why = find_claude()
-    if path is None:
-        pytest.fail(why)  # .ci/run installs it; a missing Claude Code is a broken setup, not a reason to skip
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +80,10 @@ def sessions(claude: Path, moto_server: MotoServer, tmp_path_factory: pytest.Tem
 
 def test_guard_install_wrote_the_hook_claude_code_runs(sessions) -> None:
     world, _ = sessions
-    settings = json.loads((world.project / ".claude" / "settings.json").read_text())
-    assert settings["hooks"]["PreToolUse"][0]["hooks"][0]["command"] == f"{BIN / 'guard'} hook"
+    settings = json.loads((world.home / ".claude" / "settings.json").read_text())
+    [handler] = settings["hooks"]["PreToolUse"][0]["hooks"]
+    assert hook_command.program_of(handler["command"])[1:] == ["-m", "guard"]
+    assert handler["onFailure"] == "block" and not (world.project / ".claude").exists()
 
 
 def test_aws_without_profile_comes_back_as_an_error_naming_profile(sessions) -> None:
@@ -146,3 +142,33 @@ def test_replay_of_the_transcripts_claude_code_wrote(sessions, moto_server: Moto
         CASES["no_profile"]: "deny", CASES["allowed"]: "pass", CASES["wrong_account"]: "deny",
         CASES["bash_c"]: "deny", CASES["ordinary"]: "pass"}
     assert rows[-1]["summary"]["deny"] == 3
+
+
+def test_a_session_started_in_a_subdirectory_is_guarded(claude: Path, sessions) -> None:
+    """Claude Code reads no project settings from a subdirectory; the user's settings, where install writes, it does."""
+    world, _ = sessions
+    run = run_claude(claude, world.project / "sub", world.home, "aws s3 ls", world.env)
+    assert run.denied and "aws-guard: the aws call names no profile" in run.text, run.explain()
+
+
+@pytest.fixture(scope="module")
+def vanished(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A HOME whose settings name a guard that is gone, as after its venv was deleted: (home, project)."""
+    root = tmp_path_factory.mktemp("vanished")
+    home, project = root / "home", root / "project"
+    project.mkdir(parents=True)
+    path = str(home / ".claude" / "settings.json")
+    settings.write(path, settings.with_ours({}, path, [str(root / "gone" / "bin" / "python"), "-m", "guard"]))
+    return home, project
+
+
+@pytest.mark.parametrize("command, blocked", [("aws s3 ls", True), ("ls -a", False)])
+def test_when_the_guard_cannot_start_aws_commands_are_blocked_and_others_run(
+        claude: Path, vanished: tuple[Path, Path], command: str, blocked: bool) -> None:
+    home, project = vanished
+    run = run_claude(claude, project, home, command, {"PATH": "/usr/local/bin:/usr/bin:/bin"})
+    assert run.denied is blocked, run.explain()
+    if blocked:
+        assert "aws-guard: the guard could not run" in run.text and "guard install" in run.text
+    else:
+        assert ".." in run.text.split()  # `ls -a` ran and listed the folder

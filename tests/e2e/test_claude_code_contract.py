@@ -12,9 +12,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.e2e.claude import find_claude, run_claude
+from tests.e2e.claude import run_claude
 from tests.e2e.fake_anthropic import FakeAnthropic, tool_result_text
 
 ASK_HOOK = (
@@ -22,14 +20,6 @@ ASK_HOOK = (
     "printf '%s\\n' '{\"hookSpecificOutput\": {\"hookEventName\": \"PreToolUse\", \"permissionDecision\": \"ask\", "
     "\"permissionDecisionReason\": \"contract: asked\"}}'\n"
 )
-
-
-@pytest.fixture
-def claude() -> Path:
-    path, why = find_claude()
-    if path is None:
-        pytest.fail(why)
-    return path
 
 
 def _project(root: Path, hooks: list[str]) -> tuple[Path, Path]:
@@ -57,7 +47,9 @@ def test_what_claude_code_gives_the_hook(claude: Path, tmp_path: Path) -> None:
     assert "hello-from-bash" in run.text, run.explain()
 
     env = dict(line.split("=", 1) for line in (dumps / "env").read_text().splitlines() if "=" in line)
-    assert env["CLAUDE_CODE_ENTRYPOINT"] == "sdk-cli"  # guard.wiring.NON_INTERACTIVE_ENTRYPOINTS
+    assert env["CLAUDE_CODE_ENTRYPOINT"] == "sdk-cli"  # guard.claude.protocol.NON_INTERACTIVE_ENTRYPOINTS
+    # guard.claude.protocol.interactive reads this first: 2.1.332 sets it (0 in -p mode), 2.1.197 does not.
+    assert env.get("CLAUDE_CODE_SESSION_ATTENDED") == ("0" if "2.1.332" in str(claude) else None)
     assert env["CLAUDE_PROJECT_DIR"] == str(project)
     event = json.loads((dumps / "stdin").read_text())
     assert (event["hook_event_name"], event["tool_name"], event["permission_mode"]) == ("PreToolUse", "Bash", "default")

@@ -61,3 +61,20 @@ def protected_file(found: Scan, ctx: Context) -> list[Judgement]:
             if protected_files.refers(text, extra):
                 return [(DENY, protected_files.message(word.shown))]
     return []
+
+
+@rule("AG004", "a PowerShell command sets or clears an AWS_* variable through its Env: drive", SHELL,
+      bad=(example("Set-Item -Path Env:AWS_CONFIG_FILE -Value /tmp/c; aws s3 ls --profile CustomerA"),
+           example("New-Item Env:AWS_SHARED_CREDENTIALS_FILE -Value /tmp/c"),
+           example("Remove-Item Env:\\AWS_CONFIG_FILE; aws s3 ls --profile CustomerA")),
+      good=(example("Get-ChildItem Env: | Select-String PATH", "pass"),
+            example("aws s3 ls --profile CustomerA", "pass")))
+def powershell_environment(found: Scan, ctx: Context) -> list[Judgement]:
+    """PowerShell commands are read with bash's grammar, which cannot see `Env:` changes (AG105 for PowerShell)."""
+    import re
+
+    for word in found.words:
+        if re.search(r"(?i)(?:^|[\s$'\"(])env:\\?aws_", word.text):
+            return [(DENY, f"`{word.shown}` changes an AWS_* variable through PowerShell's Env: drive, which "
+                           "re-points the identity later aws calls run as; use a declared profile with --profile")]
+    return []
