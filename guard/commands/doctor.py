@@ -143,6 +143,10 @@ def check_installed(ctx: Context) -> Iterator[Finding]:
                       "run `guard install`")
     for scope, path, handler in hooks:
         yield _trial(scope, path, str(handler.get("command", "")), ctx)
+    if hooks and all(scope != "user" for scope, _, _ in hooks):
+        from guard.commands.status import SUBDIRECTORY_NOTE
+
+        yield Finding(WARN, "claude-code", SUBDIRECTORY_NOTE, "run `guard install`")
 
 
 def _trial(scope: str, path: str, command: str, ctx: Context) -> Finding:

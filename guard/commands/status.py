@@ -34,6 +34,7 @@ def run(config: str | None, out: IO[str] = sys.stdout) -> int:
 def _hooks(out: IO[str]) -> tuple[bool, bool]:
     """(the PreToolUse hook is installed somewhere, something is broken), printing a line per settings file."""
     installed = broken = False
+    scopes: set[str] = set()
     for scope, path, handlers in settings.installed(os.environ, os.getcwd()):
         if not handlers:
             out.write(f"{scope:8} {path}: not installed\n")
@@ -45,7 +46,16 @@ def _hooks(out: IO[str]) -> tuple[bool, bool]:
                 continue
             problem = hook_command.program_problem(command, os.environ)
             installed = installed or (event == "PreToolUse" and problem is None)
+            if event == "PreToolUse" and problem is None:
+                scopes.add(scope)
             broken = broken or problem is not None
             what = f"error: {problem}" if problem else hook_command.describe(command)
             out.write(f"{scope:8} {path}: {event}: {what}\n")
+    if scopes and "user" not in scopes:
+        out.write(f"note     {SUBDIRECTORY_NOTE}\n")
     return installed, broken
+
+
+# Claude Code started in a subdirectory reads that directory's .claude/, not the project's (checked in 2.1.332).
+SUBDIRECTORY_NOTE = ("installed for this project only: a session started in one of its subdirectories is not "
+                     "guarded; `guard install` (user scope) guards every session")

@@ -68,11 +68,11 @@ def test_doctor_warns_about_static_keys_in_default(home: Home) -> None:
 
 def test_doctor_human_output_is_a_table_with_fixes(home: Home) -> None:
     home.write_policy("version: 1\nprofiles:\n  Ghost: {account: '111111111111'}\n")
-    result = guard("doctor", env=home.env)
+    result = guard("doctor", env=home.env, cwd=home.path)
     assert result.returncode == 2
     assert result.stdout.splitlines()[0].split() == ["LEVEL", "SUBJECT", "FINDING"]
     assert "fix: add [profile Ghost]" in result.stdout
-    assert result.stdout.rstrip().endswith("1 error(s), 0 warning(s)")
+    assert result.stdout.rstrip().endswith("1 error(s), 1 warning(s)")  # and: the hook is installed nowhere
 
 
 def test_doctor_says_whether_the_hook_is_installed(home: Home, tmp_path) -> None:
@@ -123,8 +123,9 @@ def test_doctor_fills_in_claude_project_dir(home: Home, tmp_path: Path) -> None:
     home.write_policy("version: 1\nprofiles: {}\n")
     result = guard("doctor", "--json", env=dict(home.env, CLAUDE_PROJECT_DIR=str(project)), cwd=project)
     found = [f for f in json.loads(result.stdout) if f["subject"] == "claude-code"]
-    assert [f["level"] for f in found] == ["ok"], found
+    assert [f["level"] for f in found] == ["ok", "warn"], found
     assert "denies `aws s3 ls`" in found[0]["message"]
+    assert "subdirectories is not guarded" in found[1]["message"]  # installed for the project only
     assert result.returncode == 0
 
 

@@ -159,3 +159,14 @@ def test_status_of_project_settings_without_guard_on_path_is_exit_2(home: Home, 
     with_bin = guard("status", env=dict(home.env, PATH="/usr/bin:/bin", AWS_GUARD_BIN=str(BIN / "guard")),
                      cwd=project)
     assert with_bin.returncode == 0, with_bin.stdout
+
+
+@pytest.mark.parametrize("flag", ["--project", "--local"])
+def test_a_project_only_install_says_sessions_in_subdirectories_are_not_guarded(home: Home, project: Path,
+                                                                                 flag: str) -> None:
+    env = dict(home.env, PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin")
+    assert guard("install", flag, env=env, cwd=project).returncode == 0
+    result = guard("status", env=env, cwd=project)
+    assert "a session started in one of its subdirectories is not guarded" in result.stdout, result.stdout
+    assert guard("install", env=env, cwd=project).returncode == 0  # and the user scope too
+    assert "subdirectories" not in guard("status", env=env, cwd=project).stdout
