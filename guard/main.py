@@ -98,6 +98,14 @@ VERBS: tuple[tuple[str, str, str, tuple[Argument, ...], str, tuple[str, ...]], .
      "Print the SessionStart hook output whose additionalContext tells the agent which profiles it may use and "
      "how aws calls must be written. Always exits 0.",
      (CONFIG,), "session_start:run", ("config",)),
+    ("credentials", "the credential broker of the isolated world (credential_process)",
+     "Print credential_process JSON for the declared profile NAME, resolved from your real AWS config without "
+     "ever prompting, and only when the policy's checks pass; exit 1 with the reason and the fix otherwise. The "
+     "config the guard generates for the agent's commands runs this for each declared profile.",
+     ((("profile",), {"metavar": "NAME", "help": "a profile the policy declares"}),
+      (("--world",), {"metavar": "DIR", "help": "the isolated world's folder (default: $XDG_STATE_HOME/aws-guard/"
+                                                "world)"})),
+     "credentials:run", ("profile", "world")),
     ("audit-write", "", "Internal: append the audit records read on stdin to the audit log (see guard.audit.trail).",
      (), "audit_write:run", ()),
 )
@@ -108,6 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args[:1] == ["hook"] and not ({"-h", "--help"} & set(args)):
         return _hook(args[1:])  # the hook runs before every Bash call: skip argparse's import
     try:
+        if _broker_call(args):  # the broker runs before every aws call inside the isolated world: the same
+            from guard.commands import credentials
+
+            return credentials.run(args[-1], args[2] if len(args) == 4 else None)
         parsed = _parser().parse_args(args)
         return parsed.run(parsed)
     except GuardError as error:
@@ -128,6 +140,12 @@ def _quiet_stdout() -> None:
     import os
 
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _broker_call(args: list[str]) -> bool:
+    """`credentials NAME` or `credentials --world DIR NAME`, exactly as the generated config writes it."""
+    shape = len(args) == 2 or (len(args) == 4 and args[1] == "--world")
+    return shape and args[0] == "credentials" and not args[-1].startswith("-")
 
 
 def _hook(args: list[str]) -> int:

@@ -31,3 +31,5 @@ AMBIENT = KEYS[:3] + PROFILE + FILES
 STS_ENDPOINT = ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")
 CA_BUNDLE = "AWS_CA_BUNDLE"
 ENDPOINT = STS_ENDPOINT + (CA_BUNDLE, "AWS_USE_FIPS_ENDPOINT")
+# What gives a process credentials without any profile: taken out of the isolated world (guard.aws.world).
+AMBIENT_CREDENTIALS = KEYS + PROFILE + WEB_IDENTITY + CONTAINER

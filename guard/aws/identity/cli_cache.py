@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 
 try:  # the built-in SHA-1, without hashlib's OpenSSL start-up cost
     from _sha1 import sha1  # type: ignore[import-not-found]  # CPython's own module, without stubs
@@ -102,3 +103,26 @@ def credentials(profile: RawProfile, env: Mapping[str, str], now: float) -> Cred
                            expires, f"AWS CLI cache ({path})")
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def store(profile: RawProfile, env: Mapping[str, str], creds: Credentials) -> None:
+    """Write an assumed session where and as the AWS CLI writes it (botocore JSONFileCache), so both reuse it.
+
+    Any error is ignored: the cache only saves an AssumeRole next time.
+    """
+    if creds.expires is None or not creds.token:
+        return
+    entry = {"Credentials": {"AccessKeyId": creds.access_key, "SecretAccessKey": creds.secret_key,
+                             "SessionToken": creds.token,
+                             "Expiration": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(creds.expires))}}
+    folder = directory(env)
+    path = os.path.join(folder, key(profile) + ".json")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        tmp = f"{path}.tmp-{os.getpid()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(entry, handle)
+        os.replace(tmp, path)
+    except OSError:
+        return

@@ -61,7 +61,7 @@ def assume_role(aws: AwsConfig, profile: RawProfile, env: Mapping[str, str], tim
     if source_name is None:
         raise IdentityError(f"profile {profile.name} uses credential_source "
                             f"{profile.get('credential_source')!r}, which the guard does not verify")
-    source = _own_keys(profile) if source_name == profile.name else \
+    source = own_keys(profile) if source_name == profile.name else \
         credentials_for(aws, source_name, env, timeout, stage, depth + 1)
     stage.append(f"AssumeRole {profile.get('role_arn')}")
     kwargs: dict[str, Any] = {"RoleArn": profile.get("role_arn"), "RoleSessionName": f"aws-guard-{int(time.time())}"}
@@ -77,8 +77,8 @@ def assume_role(aws: AwsConfig, profile: RawProfile, env: Mapping[str, str], tim
                        f"AssumeRole from profile {source_name}")
 
 
-def _own_keys(profile: RawProfile) -> Credentials:
-    """A role whose source_profile is itself assumes it with the keys in its own section (as botocore does)."""
+def own_keys(profile: RawProfile) -> Credentials:
+    """The static keys in a profile's own sections (a role that is its own source_profile assumes it with them)."""
     key, secret = profile.get("aws_access_key_id"), profile.get("aws_secret_access_key")
     if not key or not secret:
         raise IdentityError(f"profile {profile.name} is its own source_profile but holds no keys")
