@@ -121,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return credentials.run(args[-1], args[2] if len(args) == 4 else None)
         parsed = _parser().parse_args(args)
+        from guard.aws import world
+
+        world.leave()  # run from inside the agent's world (`guard test`, `guard install`): use the real setup
         return parsed.run(parsed)
     except GuardError as error:
         print(f"guard: {error}", file=sys.stderr)

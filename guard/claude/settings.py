@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 
 from guard.claude import hook_command
 from guard.claude.tools import MATCHER
@@ -69,13 +68,10 @@ def installed(env: Mapping[str, str], cwd: str) -> list[tuple[str, str, list[tup
 
 
 def this_program() -> list[str]:
-    """This install of the guard, by absolute path, as a command that works from any directory.
+    """This install of the guard (guard.aws.world.guard_program: the hooks and the broker run the same one)."""
+    from guard.aws.world import guard_program
 
-    This interpreter with `-m guard`: it names a real interpreter (never a pyenv
-    shim, ~100 ms per call) and, unlike the console script pip writes (which
-    imports `re`), it keeps the hook's fast path free of `re`.
-    """
-    return [os.path.abspath(sys.executable), "-m", "guard"]
+    return guard_program()
 
 
 def is_ours(handler: Any) -> bool:
@@ -237,3 +233,33 @@ def target(scope: str, env: Mapping[str, str], cwd: str) -> str:
 def program_for(scope: str) -> list[str] | None:
     """Committed project settings find the guard when the hook runs; the others name this install."""
     return None if scope == "project" else this_program()
+
+
+def with_environment(data: dict[str, Any], path: str, wanted: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """The settings with `wanted` in their `env` (Claude Code sets these for hooks, Bash and MCP servers).
+
+    Returns the new settings and the names whose value the user had set otherwise (now replaced).
+    """
+    current = data.get("env", {})
+    if not isinstance(current, dict):
+        raise SettingsError(f"{path}: \"env\" should be an object; the file was not changed")
+    replaced = sorted(k for k in wanted if k in current and current[k] != wanted[k])
+    if all(current.get(k) == v for k, v in wanted.items()):
+        return data, []
+    result = json.loads(json.dumps(data))
+    result.setdefault("env", {}).update(wanted)
+    return result, replaced
+
+
+def without_environment(data: dict[str, Any], wanted: Mapping[str, str]) -> dict[str, Any]:
+    """The settings without the `env` entries that still hold exactly the guard's values."""
+    current = data.get("env")
+    if not isinstance(current, dict) or not any(current.get(k) == v for k, v in wanted.items()):
+        return data
+    result = json.loads(json.dumps(data))
+    for key, value in wanted.items():
+        if result["env"].get(key) == value:
+            del result["env"][key]
+    if not result["env"]:
+        del result["env"]
+    return result

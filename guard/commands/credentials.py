@@ -13,6 +13,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import IO
 
+    from guard.policy.model import Context
+
 
 def run(profile: str, world: str | None, out: IO[str] = sys.stdout) -> int:
     from guard import wiring
@@ -22,6 +24,8 @@ def run(profile: str, world: str | None, out: IO[str] = sys.stdout) -> int:
     from guard.errors import GuardError
 
     folder = world or worlds.default_folder(os.environ)
+    if profile == worlds.UNNAMED:
+        raise GuardError(_unnamed(wiring.context(None, worlds.real_environment(os.environ, folder), os.getcwd())))
     real = worlds.real_environment(os.environ, folder)
     # botocore reads this process's own environment (the world's, inherited from the aws process that runs the
     # broker): the broker resolves with the user's real setup, so that is the environment it runs in.
@@ -34,3 +38,9 @@ def run(profile: str, world: str | None, out: IO[str] = sys.stdout) -> int:
         raise GuardError(f"credentials for profile {profile}: {error}" + (f"; {error.fix}" if error.fix else ""))
     out.write(broker.answer_text(answer))
     return 0
+
+
+def _unnamed(ctx: Context) -> str:
+    return ("no credentials: this call names no AWS profile, and the agent's AWS world (aws-guard) has no "
+            "default. Name one of the policy's profiles: --profile NAME for the AWS CLI, profile_name='NAME' "
+            f"for boto3, fromIni({{profile: 'NAME'}}) for the JavaScript SDK; allowed: {ctx.policy.allowed()}")

@@ -80,10 +80,18 @@ def _file_tool(event: dict[str, Any], stdout: IO[str], env: Mapping[str, str]) -
 
 def _decide(command: str, event: dict[str, Any], config: str | None, stdout: IO[str], env: Mapping[str, str]) -> int:
     from guard import wiring
+    from guard.aws import world as worlds
     from guard.policy.decision import decide
     from guard.policy.model import PASS
 
+    folder = worlds.default_folder(env)
+    inside = worlds.inside(env, folder)
+    if inside:  # Claude Code's settings `env` put the hook in the world: judge and verify with the real setup
+        worlds.leave()
+        env = worlds.real_environment(env, folder)
     ctx = wiring.context(config, env, wiring.cwd_or(event.get("cwd")), protocol.permission_mode(event))
+    if inside:
+        worlds.refresh(ctx.policy, ctx.aws, folder)
     decision = decide(command, ctx)
     if decision.verdict != PASS:
         protocol.emit(stdout, decision.verdict, decision.reason)

@@ -17,15 +17,43 @@ def run(scope: str, managed: str | None, config: str | None, out: IO[str] = sys.
     args = ["--config", os.path.abspath(config)] if config else None
     before = settings.read(path)
     after = settings.with_ours(before, path, program, args)
+    replaced: list[str] = []
+    notes: list[str] = []
+    if scope in ("user", "local") and not managed:
+        after, replaced = _world(after, path, notes, config)
     if after is before and os.path.exists(path):
         out.write(f"{path}: the guard is already installed; nothing changed\n")
     else:
         backup = settings.write(path, after)
         _report(out, path, before, after, backup, program)
+        if replaced:
+            out.write(f"  replaced your own {', '.join(replaced)} in its \"env\" (the backup keeps them)\n")
+    out.writelines(f"  {note}\n" for note in notes)
     if scope == "user" and not managed and "--config" not in settings.installed_arguments(after):
         _first_policy(out)  # a hook given --config reads that file: a second policy would be read by nothing
     out.write("Check a command with: guard test \"aws s3 ls\"   (and the whole setup with: guard doctor)\n")
     return 0
+
+
+def _world(data: dict[str, Any], path: str, notes: list[str], config: str | None) -> tuple[dict[str, Any], list[str]]:
+    """Generate the isolated world and point the settings' `env` at it (policy key `isolate`, default true)."""
+    from guard import wiring
+    from guard.aws import world as worlds
+    from guard.errors import GuardError
+
+    try:
+        ctx = wiring.context(config, os.environ, os.getcwd())
+        if not ctx.policy.isolate:
+            notes.append("the policy says isolate: false, so the agent's commands see your whole AWS config")
+            return data, []
+        world = worlds.build(ctx.policy, ctx.aws, settings.this_program(), os.environ,
+                             worlds.default_folder(os.environ))
+    except GuardError as error:
+        notes.append(f"the isolated world is not set up yet ({error}); run `guard install` again once that is fixed")
+        return data, []
+    notes.append(f"the agent's commands get the AWS config {world.config_file}: only the policy's profiles, each "
+                 "served by `guard credentials`")
+    return settings.with_environment(data, path, world.environment(ctx.policy.instance_metadata))
 
 
 def managed_path(folder: str) -> str:

@@ -52,6 +52,8 @@ class Policy:
     verify_timeout: float = DEFAULT_VERIFY_TIMEOUT
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    isolate: bool = True  # the agent's commands live in the generated world (guard.aws.world)
+    instance_metadata: bool = False  # inside the world, may SDKs ask the EC2 instance metadata service?
 
     def entry(self, profile: str | None) -> ProfileRule | None:
         """The rule for `profile`; None for no profile or one the policy does not declare."""
@@ -73,7 +75,8 @@ def pattern_matches(pattern: str, service: str, operation: str) -> bool:
 
 # -- the loader ------------------------------------------------------------------------------------------
 
-TOP_KEYS = frozenset({"version", "profiles", "denied_accounts", "verify_identity", "verify_timeout_seconds", "wrappers"})
+TOP_KEYS = frozenset({"version", "profiles", "denied_accounts", "verify_identity", "verify_timeout_seconds", "wrappers",
+                      "isolate", "instance_metadata"})
 PROFILE_KEYS = frozenset({"account", "access", "require_mfa", "max_session_seconds", "role", "allow", "deny", "regions"})
 _PATTERN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-*")
 
@@ -103,15 +106,22 @@ def validate(data: Any, path: str) -> Policy:
         raise ConfigError(f"{path}: version: expected 1, got {data.get('version')!r}; start the file with `version: 1`")
     profiles = _profiles(data.get("profiles"), path)
     denied = _accounts(data.get("denied_accounts", []), path)
-    verify = data.get("verify_identity", True)
-    if not isinstance(verify, bool):
-        raise ConfigError(f"{path}: verify_identity: expected true or false, got {verify!r}")
+    verify, isolate, metadata = (_flag(data, key, default, path) for key, default in
+                                 (("verify_identity", True), ("isolate", True), ("instance_metadata", False)))
     wrappers = _names(data.get("wrappers", []), path, "wrappers")
     timeout = data.get("verify_timeout_seconds", DEFAULT_VERIFY_TIMEOUT)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_VERIFY_TIMEOUT:
         raise ConfigError(f"{path}: verify_timeout_seconds: expected a number of seconds above 0 and at most "
                           f"{MAX_VERIFY_TIMEOUT:g}, got {timeout!r}")
-    return Policy(profiles, denied, verify, wrappers, float(timeout), (path,))
+    return Policy(profiles, denied, verify, wrappers, float(timeout), (path,), isolate=isolate,
+                  instance_metadata=metadata)
+
+
+def _flag(data: dict, key: str, default: bool, path: str) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{path}: {key}: expected true or false, got {value!r}")
+    return value
 
 
 def _kind(value: Any) -> str:

@@ -137,7 +137,9 @@ def narrow(base: Policy, project: Policy) -> Policy:
             rules[name] = _narrow_rule(rule, allowed)
     return Policy(MappingProxyType(rules), base.denied_accounts | project.denied_accounts,
                   base.verify_identity or project.verify_identity, base.wrappers | project.wrappers,
-                  min(base.verify_timeout, project.verify_timeout), base.sources + project.sources, tuple(notes))
+                  min(base.verify_timeout, project.verify_timeout), base.sources + project.sources, tuple(notes),
+                  isolate=base.isolate or project.isolate,  # a project can switch these on, never off
+                  instance_metadata=base.instance_metadata and project.instance_metadata)
 
 
 def _narrow_rule(rule: ProfileRule, allowed: ProfileRule) -> ProfileRule:

@@ -97,6 +97,16 @@ def test_inside_the_world_the_guard_reads_the_users_real_files(home: Home) -> No
     assert worlds.real_environment(home.env, world.folder) == home.env  # outside the world nothing changes
 
 
+def test_guard_commands_run_from_inside_the_world_use_the_real_setup(home: Home, world: worlds.World) -> None:
+    """`guard test` in the agent's shell judges with the real config; `guard install` there keeps the real files."""
+    judged = guard("test", "aws sts get-caller-identity --profile RoleB", env=inside(home, world))
+    assert judged.returncode == 0, judged.stdout + judged.stderr
+    again = guard("install", env=inside(home, world), cwd=home.path)
+    assert again.returncode == 0, again.stderr
+    assert worlds.meta(world.folder)["real"] == {"AWS_CONFIG_FILE": None, "AWS_SHARED_CREDENTIALS_FILE": None}
+    assert caller(home, world, "--profile", "RoleB").returncode == 0
+
+
 # -- the real AWS CLI and boto3 inside the world -------------------------------------------------------------
 
 
@@ -108,11 +118,12 @@ def test_a_declared_role_works_through_the_cli_and_boto3(home: Home, world: worl
 
 
 def test_without_a_profile_nothing_is_reached_not_even_with_ambient_keys(home: Home, world: worlds.World) -> None:
-    """The inherited keys and AWS_PROFILE are emptied, and the world has no [default]."""
+    """The inherited keys are emptied, AWS_PROFILE names the world's refusing profile, and there is no [default]."""
     done = caller(home, world)
     assert done.returncode != 0 and "Account" not in done.stdout
+    assert "this call names no AWS profile" in done.stderr and "allowed: CustomerA, RoleB, keys" in done.stderr
     boto = boto3_account(home, world, None)
-    assert boto.returncode != 0 and boto.stdout == ""
+    assert boto.returncode != 0 and boto.stdout == "" and "--profile NAME for the AWS CLI" in boto.stderr
 
 
 @pytest.mark.parametrize("profile", ["slowly", "base", "default"])

@@ -43,7 +43,7 @@ def test_install_merges_with_the_users_settings_and_hooks(home: Home, project: P
     result = guard("install", env=home.env, cwd=project / "sub")
     assert result.returncode == 0, result.stderr
     data = _settings(target)
-    assert data["permissions"] == OTHER["permissions"] and data["env"] == OTHER["env"]
+    assert data["permissions"] == OTHER["permissions"] and data["env"]["FOO"] == OTHER["env"]["FOO"]
     assert data["hooks"]["PostToolUse"] == OTHER["hooks"]["PostToolUse"]
     lint, ours = data["hooks"]["PreToolUse"]
     assert lint == OTHER["hooks"]["PreToolUse"][0]
@@ -219,6 +219,33 @@ def test_install_writes_through_a_symlinked_settings_file(home: Home, project: P
     assert link.is_symlink() and link.resolve() == real
     assert _commands(real) == {"PreToolUse": hook_command.pretooluse(THIS),
                                "SessionStart": hook_command.session_start(THIS)}
-    assert _settings(real)["env"] == OTHER["env"]
+    assert _settings(real)["env"]["FOO"] == OTHER["env"]["FOO"]
     [backup] = real.parent.glob("settings.json.bak-*")
     assert json.loads(backup.read_text()) == OTHER
+
+
+def test_the_user_install_puts_the_agents_commands_in_the_isolated_world(home: Home, project: Path,
+                                                                          rules_policy: Path) -> None:
+    """Claude Code sets the settings' `env` for every hook, Bash command and MCP server it starts."""
+    home.write_policy(rules_policy.read_text())
+    result = guard("install", env=home.env, cwd=project)
+    assert result.returncode == 0, result.stderr
+    env = _settings(_user(home))["env"]
+    world = home.path / ".state" / "aws-guard" / "world"
+    assert env["AWS_CONFIG_FILE"] == str(world / "config") and env["AWS_SHARED_CREDENTIALS_FILE"] == str(
+        world / "credentials")
+    assert env["AWS_ACCESS_KEY_ID"] == "" and env["AWS_EC2_METADATA_DISABLED"] == "true"
+    assert env["AWS_PROFILE"] == env["AWS_DEFAULT_PROFILE"] == "aws-guard-no-profile-named"
+    assert "[profile CustomerA]" in (world / "config").read_text() and "[profile Other]" not in (world / "config"
+                                                                                                    ).read_text()
+    assert f"the agent's commands get the AWS config {world / 'config'}" in result.stdout
+    removed = guard("uninstall", env=home.env, cwd=project)
+    assert "removed the isolated world's AWS variables" in removed.stdout and not world.exists()
+    assert "AWS_CONFIG_FILE" not in _settings(_user(home)).get("env", {})
+
+
+def test_isolate_false_in_the_policy_leaves_the_agents_aws_setup_as_it_is(home: Home, project: Path) -> None:
+    home.write_policy("version: 1\nisolate: false\nprofiles:\n  CustomerA: {account: '222222222222'}\n")
+    result = guard("install", env=home.env, cwd=project)
+    assert "isolate: false" in result.stdout
+    assert "AWS_CONFIG_FILE" not in _settings(_user(home)).get("env", {})
